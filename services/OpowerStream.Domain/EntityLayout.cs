@@ -1,7 +1,10 @@
 namespace OpowerStream.Domain;
 
-/// <summary>A column of an inbound file that an entity's event carries.</summary>
-public sealed record ColumnSpec(string Name, bool Required);
+/// <summary>
+/// A value an entity's event carries: a column of the file's header, or (<see cref="FromFileName"/>)
+/// a value the extractor takes from the file's name, such as an interval file's interval length.
+/// </summary>
+public sealed record ColumnSpec(string Name, bool Required, bool FromFileName = false);
 
 /// <summary>
 /// The columns an entity's event carries, in a fixed order shared by the extractor (which fills
@@ -58,6 +61,7 @@ public sealed class EntityLayout
     public static readonly EntityLayout Interval = new(
         Entity.Interval,
         IntervalColumns.ServicePointId,
+        new(IntervalColumns.IntervalMinutes, true, FromFileName: true),
         new(IntervalColumns.ServicePointId, true),
         new(IntervalColumns.UsageValue, true),
         new(IntervalColumns.Date, true),
@@ -94,6 +98,8 @@ public static class RateColumns
 
 public static class IntervalColumns
 {
+    /// <summary>Interval length in minutes, from the file name (<c>..._interval15_...</c>).</summary>
+    public const string IntervalMinutes = "interval_minutes";
     public const string ServicePointId = "service_point_id";
     public const string UsageValue = "usage_value";
     public const string Date = "date";
