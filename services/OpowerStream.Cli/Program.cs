@@ -1,1 +1,3 @@
-Console.WriteLine("opower-stream");
+using OpowerStream.Cli;
+
+return await OpowerStreamCommand.Create().Parse(args).InvokeAsync().ConfigureAwait(false);

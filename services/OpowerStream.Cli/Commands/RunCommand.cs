@@ -1,0 +1,107 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpowerStream.Consumers;
+using OpowerStream.Domain;
+using OpowerStream.Extractor;
+using OpowerStream.Hosting;
+using OpowerStream.Kafka;
+
+namespace OpowerStream.Cli.Commands;
+
+/// <summary>
+/// <c>run</c>: extractor and the three consumers in one process. Without <c>--bootstrap-servers</c>
+/// the process hosts an embedded broker. <c>--once</c> processes the files present, waits until the
+/// consumers applied or rejected every row, prints a summary and exits.
+/// </summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var inbox = new Option<DirectoryInfo>("--inbox") { Description = "The folder inbound files are dropped into", Required = true };
+        var store = CommonOptions.Store();
+        var bootstrap = CommonOptions.BootstrapServers();
+        var once = new Option<bool>("--once") { Description = "Process the files present, wait until all rows are applied, print a summary and exit" };
+        var idleTimeout = new Option<int>("--idle-timeout")
+        {
+            Description = "With --once: fail when the consumers make no progress for this many seconds",
+            DefaultValueFactory = _ => 300,
+        };
+
+        var command = new Command("run", "Run the extractor and the rate, interval and service-quantity consumers in one process")
+        {
+            inbox, store, bootstrap, once, idleTimeout,
+        };
+        command.SetAction((parse, ct) => RunAsync(
+            parse.GetRequiredValue(inbox), parse.GetValue(store), parse.GetValue(bootstrap), parse.GetValue(once),
+            TimeSpan.FromSeconds(parse.GetValue(idleTimeout)), ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(DirectoryInfo inbox, string? store, string? bootstrap, bool once, TimeSpan idleTimeout, CancellationToken ct)
+    {
+        var builder = CliConfiguration.CreateHostBuilder(new Dictionary<string, string?>
+        {
+            ["Extractor:Inbox"] = inbox.FullName,
+            ["Extractor:Once"] = once ? "true" : "false",
+            ["Store:Location"] = store,
+            ["Kafka:BootstrapServers"] = bootstrap,
+        });
+
+        using var broker = StartEmbeddedBrokerIfNeeded(builder);
+        builder.Services.AddExtractor(builder.Configuration);
+        foreach (var entity in Enum.GetValues<Entity>())
+        {
+            builder.Services.AddEntityConsumer(builder.Configuration, entity);
+        }
+
+        using var host = builder.Build();
+        if (broker is not null)
+        {
+            Log.EmbeddedBroker(host.Services.GetRequiredService<ILogger<EmbeddedBroker>>(), broker.BootstrapServers);
+        }
+
+        await host.StartAsync(ct).ConfigureAwait(false);
+        if (!once)
+        {
+            await host.WaitForShutdownAsync(ct).ConfigureAwait(false);
+            return 0;
+        }
+
+        var outcomes = await host.Services.GetRequiredService<ExtractionRun>().Completed.WaitAsync(ct).ConfigureAwait(false);
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        var storeHost = host.Services.GetRequiredService<StoreHost>();
+        var waiter = new ReconciliationWaiter(storeHost.Store, idleTimeout);
+        try
+        {
+            var files = await waiter.WaitAsync(outcomes, lifetime.ApplicationStopping, ct).ConfigureAwait(false);
+            RunSummary.Print(Console.Out, outcomes, files);
+            return outcomes.All(o => o.Kind != FileOutcomeKind.Failed) ? 0 : 1;
+        }
+        catch (PipelineStalledException e)
+        {
+            await Console.Error.WriteLineAsync($"run --once failed: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+        finally
+        {
+            await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static EmbeddedBroker? StartEmbeddedBrokerIfNeeded(HostApplicationBuilder builder)
+    {
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["Kafka:BootstrapServers"]))
+        {
+            return null;
+        }
+
+        var topics = new TopicNames(builder.Configuration["Kafka:TopicPrefix"] ?? new KafkaOptions().TopicPrefix);
+        var partitions = int.Parse(builder.Configuration["Kafka:Partitions"] ?? "6", CultureInfo.InvariantCulture);
+        var broker = EmbeddedBroker.Start(topics, partitions);
+        builder.Configuration["Kafka:BootstrapServers"] = broker.BootstrapServers;
+        return broker;
+    }
+}

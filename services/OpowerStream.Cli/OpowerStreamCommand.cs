@@ -1,0 +1,18 @@
+using System.CommandLine;
+using OpowerStream.Cli.Commands;
+
+namespace OpowerStream.Cli;
+
+/// <summary>The <c>opower-stream</c> command line: a stable contract for operators and scripts.</summary>
+public static class OpowerStreamCommand
+{
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("OpowerStream: ingest Opower utility files (interval reads, bill service quantities, service-agreement rates) through Kafka into a materialized store.");
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(GenerateCommand.Create());
+        root.Subcommands.Add(DevBrokerCommand.Create());
+        return root;
+    }
+}

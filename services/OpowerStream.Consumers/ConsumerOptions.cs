@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace OpowerStream.Consumers;
+
+public sealed class ConsumerOptions
+{
+    public const string Section = "Consumers";
+
+    /// <summary>Consumer groups are <c>PREFIX-rates</c>, <c>PREFIX-intervals</c>, <c>PREFIX-service-quantities</c>.</summary>
+    [Required]
+    public string GroupPrefix { get; set; } = "opowerstream";
+
+    /// <summary>Records applied in one store transaction at most.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxBatchSize { get; set; } = 5000;
+
+    /// <summary>How long a batch waits to fill before it is applied anyway.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
+    public TimeSpan MaxBatchWait { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The longest wait between retries of a batch the store could not apply.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    public string GroupId(string entityName) => $"{GroupPrefix}-{entityName}";
+}

@@ -1,0 +1,29 @@
+using OpowerStream.Domain;
+using OpowerStream.Domain.Validation;
+using OpowerStream.Storage;
+
+namespace OpowerStream.Consumers;
+
+/// <summary>What differs between the entity consumers: the rules a row must pass and where valid rows go.</summary>
+public sealed class EntityPipeline<T>(
+    IRowValidator<T> validator,
+    Func<IPipelineStore, StoreBatch<T>, CancellationToken, Task> apply)
+{
+    public Entity Entity => validator.Entity;
+
+    public IRowValidator<T> Validator => validator;
+
+    public Task ApplyAsync(IPipelineStore store, StoreBatch<T> batch, CancellationToken ct) => apply(store, batch, ct);
+}
+
+public static class EntityPipelines
+{
+    public static EntityPipeline<RateRow> Rates(ValidationSettings settings) =>
+        new(new RateRowValidator(settings), (store, batch, ct) => store.ApplyRatesAsync(batch, ct));
+
+    public static EntityPipeline<IntervalRead> Intervals(ValidationSettings settings) =>
+        new(new IntervalReadValidator(settings), (store, batch, ct) => store.ApplyIntervalsAsync(batch, ct));
+
+    public static EntityPipeline<ServiceQuantity> ServiceQuantities(ValidationSettings settings) =>
+        new(new ServiceQuantityValidator(settings), (store, batch, ct) => store.ApplyServiceQuantitiesAsync(batch, ct));
+}

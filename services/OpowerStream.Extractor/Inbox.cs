@@ -1,0 +1,49 @@
+namespace OpowerStream.Extractor;
+
+/// <summary>
+/// The landing folder: which files are ready, and where each ends up. A file is only ever moved as
+/// a whole (rename within the file system), never copied half-way.
+/// </summary>
+public sealed class Inbox(ExtractorOptions options)
+{
+    /// <summary>
+    /// Regular files directly in the inbox. Hidden files, partial uploads and symbolic links are
+    /// not inbound files (a link could point outside the inbox).
+    /// </summary>
+    public IReadOnlyList<FileInfo> ReadyFiles()
+    {
+        var inbox = new DirectoryInfo(options.Inbox);
+        if (!inbox.Exists)
+        {
+            throw new DirectoryNotFoundException($"The inbox folder '{inbox.FullName}' does not exist.");
+        }
+
+        return inbox.EnumerateFiles()
+            .Where(f => f.LinkTarget is null
+                && !f.Name.StartsWith('.')
+                && !f.Name.EndsWith(".part", StringComparison.OrdinalIgnoreCase)
+                && !f.Name.EndsWith(".tmp", StringComparison.OrdinalIgnoreCase))
+            .ToList();
+    }
+
+    public void MarkProcessed(FileInfo file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        MoveInto(file, options.ProcessedPath);
+    }
+
+    public void MarkRefused(FileInfo file, string reason, string detail)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var target = MoveInto(file, options.RefusedPath);
+        File.WriteAllText(target + ".reason.txt", $"{reason}\n{detail}\n");
+    }
+
+    private static string MoveInto(FileInfo file, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var target = Path.Combine(folder, file.Name);
+        file.MoveTo(target, overwrite: true);
+        return target;
+    }
+}

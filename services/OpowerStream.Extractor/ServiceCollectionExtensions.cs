@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OpowerStream.Hosting;
+
+namespace OpowerStream.Extractor;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>The extractor service: watches <c>Extractor:Inbox</c> and publishes every file's rows.</summary>
+    public static IServiceCollection AddExtractor(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOpowerStreamCore(configuration);
+        services.AddOptions<ExtractorOptions>().Bind(configuration.GetSection(ExtractorOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => new Inbox(sp.GetRequiredService<IOptions<ExtractorOptions>>().Value));
+        services.AddSingleton<FileExtractor>();
+        services.AddSingleton<ExtractionRun>();
+        services.AddHostedService<ExtractorService>();
+        return services;
+    }
+}

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Logging;
+
+namespace OpowerStream.Hosting;
+
+/// <summary>Every log message of the services, with its event id, in one place.</summary>
+public static partial class Log
+{
+    [LoggerMessage(1000, LogLevel.Information, "Store opened: {Store}")]
+    public static partial void StoreOpened(ILogger logger, string store);
+
+    [LoggerMessage(1100, LogLevel.Information, "File {File} ({Entity}) started: {SizeBytes} bytes")]
+    public static partial void FileStarted(ILogger logger, string file, string entity, long sizeBytes);
+
+    [LoggerMessage(1101, LogLevel.Information, "File {File} ({Entity}) published: {Rows} rows in {ElapsedMs} ms")]
+    public static partial void FilePublished(ILogger logger, string file, string entity, long rows, long elapsedMs);
+
+    [LoggerMessage(1102, LogLevel.Warning, "File {File} refused: {Reason}: {Detail}")]
+    public static partial void FileRefused(ILogger logger, string file, string reason, string detail);
+
+    [LoggerMessage(1103, LogLevel.Information, "File {File}: ignored unknown columns {Columns}")]
+    public static partial void UnknownColumns(ILogger logger, string file, string columns);
+
+    [LoggerMessage(1104, LogLevel.Error, "File {File} failed and stays in the inbox for the next attempt")]
+    public static partial void FileFailed(ILogger logger, string file, Exception exception);
+
+    [LoggerMessage(1105, LogLevel.Information, "Extractor watching {Inbox}")]
+    public static partial void ExtractorWatching(ILogger logger, string inbox);
+
+    [LoggerMessage(1200, LogLevel.Information, "Consumer {Entity} started: topic {Topic}, group {Group}")]
+    public static partial void ConsumerStarted(ILogger logger, string entity, string topic, string group);
+
+    [LoggerMessage(1201, LogLevel.Debug, "Consumer {Entity} applied a batch: {Applied} valid, {Rejected} rejected in {ElapsedMs} ms")]
+    public static partial void BatchApplied(ILogger logger, string entity, int applied, int rejected, long elapsedMs);
+
+    [LoggerMessage(1202, LogLevel.Warning, "Consumer {Entity}: applying a batch failed (attempt {Attempt}); retrying in {DelayMs} ms without advancing offsets")]
+    public static partial void BatchRetry(ILogger logger, string entity, int attempt, long delayMs, Exception exception);
+
+    [LoggerMessage(1203, LogLevel.Warning, "Consumer {Entity}: undecodable event at {Topic}[{Partition}]@{Offset} sent to the dead-letter topic: {Reason}")]
+    public static partial void PoisonEvent(ILogger logger, string entity, string topic, int partition, long offset, string reason);
+
+    [LoggerMessage(1204, LogLevel.Critical, "Consumer {Entity} stopped: {Reason}")]
+    public static partial void ConsumerFatal(ILogger logger, string entity, string reason, Exception? exception);
+
+    [LoggerMessage(1205, LogLevel.Information, "Consumer {Entity}: partitions assigned {Partitions}")]
+    public static partial void PartitionsAssigned(ILogger logger, string entity, string partitions);
+
+    [LoggerMessage(1206, LogLevel.Information, "Consumer {Entity}: partitions revoked {Partitions}")]
+    public static partial void PartitionsRevoked(ILogger logger, string entity, string partitions);
+
+    [LoggerMessage(1300, LogLevel.Information, "Embedded Kafka broker (librdkafka mock cluster) at {BootstrapServers}")]
+    public static partial void EmbeddedBroker(ILogger logger, string bootstrapServers);
+}
