@@ -30,6 +30,17 @@ internal static class GenerateCommand
                 Seed = parse.GetValue(seed),
                 ErrorRate = parse.GetValue(errors),
             };
+            var problems = options.Validate();
+            if (problems.Count > 0)
+            {
+                foreach (var problem in problems)
+                {
+                    Console.Error.WriteLine($"generate: {problem}");
+                }
+
+                return Task.FromResult(2);
+            }
+
             var result = SampleGenerator.Generate(options, ct);
             foreach (var file in result.Files)
             {
@@ -37,6 +48,7 @@ internal static class GenerateCommand
                     $"{Path.GetFileName(file.Path)}: {file.Rows} rows, {file.BadRows} bad"));
             }
 
+            Console.WriteLine($"Manifest: {result.ManifestPath}");
             return Task.FromResult(0);
         });
         return command;

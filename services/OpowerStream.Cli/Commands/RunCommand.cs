@@ -3,9 +3,6 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using OpowerStream.Consumers;
-using OpowerStream.Domain;
-using OpowerStream.Extractor;
 using OpowerStream.Hosting;
 using OpowerStream.Kafka;
 
@@ -51,43 +48,28 @@ internal static class RunCommand
         });
 
         using var broker = StartEmbeddedBrokerIfNeeded(builder);
-        builder.Services.AddExtractor(builder.Configuration);
-        foreach (var entity in Enum.GetValues<Entity>())
-        {
-            builder.Services.AddEntityConsumer(builder.Configuration, entity);
-        }
-
-        using var host = builder.Build();
+        using var host = builder.AddPipeline().Build();
         if (broker is not null)
         {
             Log.EmbeddedBroker(host.Services.GetRequiredService<ILogger<EmbeddedBroker>>(), broker.BootstrapServers);
         }
 
-        await host.StartAsync(ct).ConfigureAwait(false);
         if (!once)
         {
-            await host.WaitForShutdownAsync(ct).ConfigureAwait(false);
+            await host.RunAsync(ct).ConfigureAwait(false);
             return 0;
         }
 
-        var outcomes = await host.Services.GetRequiredService<ExtractionRun>().Completed.WaitAsync(ct).ConfigureAwait(false);
-        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
-        var storeHost = host.Services.GetRequiredService<StoreHost>();
-        var waiter = new ReconciliationWaiter(storeHost.Store, idleTimeout);
         try
         {
-            var files = await waiter.WaitAsync(outcomes, lifetime.ApplicationStopping, ct).ConfigureAwait(false);
-            RunSummary.Print(Console.Out, outcomes, files);
-            return outcomes.All(o => o.Kind != FileOutcomeKind.Failed) ? 0 : 1;
+            var result = await PipelineHost.RunOnceAsync(host, idleTimeout, ct).ConfigureAwait(false);
+            RunSummary.Print(Console.Out, result.Outcomes, result.Files);
+            return result.Succeeded ? 0 : 1;
         }
         catch (PipelineStalledException e)
         {
             await Console.Error.WriteLineAsync($"run --once failed: {e.Message}").ConfigureAwait(false);
             return 1;
-        }
-        finally
-        {
-            await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
     }
 

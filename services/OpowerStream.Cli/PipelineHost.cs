@@ -1,0 +1,54 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OpowerStream.Cli.Commands;
+using OpowerStream.Consumers;
+using OpowerStream.Domain;
+using OpowerStream.Extractor;
+using OpowerStream.Hosting;
+using OpowerStream.Storage;
+
+namespace OpowerStream.Cli;
+
+/// <summary>What one <c>run --once</c> did: every file's outcome and its reconciliation in the store.</summary>
+public sealed record RunOnceResult(IReadOnlyList<FileOutcome> Outcomes, IReadOnlyList<FileReconciliation> Files)
+{
+    public bool Succeeded => Outcomes.All(o => o.Kind != FileOutcomeKind.Failed) && Files.All(f => f.Reconciles);
+}
+
+/// <summary>The whole pipeline in one host: the extractor and one consumer per entity.</summary>
+public static class PipelineHost
+{
+    public static HostApplicationBuilder AddPipeline(this HostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddExtractor(builder.Configuration);
+        foreach (var entity in Enum.GetValues<Entity>())
+        {
+            builder.Services.AddEntityConsumer(builder.Configuration, entity);
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Starts the host (built with <c>Extractor:Once</c>), waits until the extractor handled every
+    /// file present and the consumers accounted for every row of them, then stops the host.
+    /// </summary>
+    public static async Task<RunOnceResult> RunOnceAsync(IHost host, TimeSpan idleTimeout, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        await host.StartAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var outcomes = await host.Services.GetRequiredService<ExtractionRun>().Completed.WaitAsync(ct).ConfigureAwait(false);
+            var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+            var store = host.Services.GetRequiredService<StoreHost>().Store;
+            var files = await new ReconciliationWaiter(store, idleTimeout).WaitAsync(outcomes, stopping, ct).ConfigureAwait(false);
+            return new RunOnceResult(outcomes, files);
+        }
+        finally
+        {
+            await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+}
