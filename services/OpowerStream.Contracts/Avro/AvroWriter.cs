@@ -1,0 +1,87 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+
+namespace OpowerStream.Contracts.Avro;
+
+/// <summary>
+/// Avro binary encoding of primitive values, written straight into a buffer writer (no intermediate
+/// arrays). Complex types are compositions: a union is its branch index then the value, a record its
+/// fields in order, an array or map blocks of <c>count, items</c> ended by a zero count.
+/// </summary>
+public readonly ref struct AvroWriter
+{
+    private const int MaxVarLongLength = 10;
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private readonly IBufferWriter<byte> output;
+
+    public AvroWriter(IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        this.output = output;
+    }
+
+    public void WriteBoolean(bool value)
+    {
+        output.GetSpan(1)[0] = value ? (byte)1 : (byte)0;
+        output.Advance(1);
+    }
+
+    public void WriteInt(int value) => WriteLong(value);
+
+    /// <summary>Zig-zag then base-128 varint: small magnitudes of either sign take few bytes.</summary>
+    public void WriteLong(long value)
+    {
+        var zigZag = (ulong)((value << 1) ^ (value >> 63));
+        var span = output.GetSpan(MaxVarLongLength);
+        var length = 0;
+        while (zigZag >= 0x80)
+        {
+            span[length++] = (byte)(zigZag | 0x80);
+            zigZag >>= 7;
+        }
+
+        span[length++] = (byte)zigZag;
+        output.Advance(length);
+    }
+
+    public void WriteFloat(float value)
+    {
+        BinaryPrimitives.WriteSingleLittleEndian(output.GetSpan(sizeof(float)), value);
+        output.Advance(sizeof(float));
+    }
+
+    public void WriteDouble(double value)
+    {
+        BinaryPrimitives.WriteDoubleLittleEndian(output.GetSpan(sizeof(double)), value);
+        output.Advance(sizeof(double));
+    }
+
+    public void WriteBytes(ReadOnlySpan<byte> value)
+    {
+        WriteLong(value.Length);
+        WriteFixed(value);
+    }
+
+    /// <summary>Writes the bytes as they are, without a length: Avro's <c>fixed</c>, or pre-encoded data.</summary>
+    public void WriteFixed(ReadOnlySpan<byte> value)
+    {
+        value.CopyTo(output.GetSpan(value.Length));
+        output.Advance(value.Length);
+    }
+
+    public void WriteString(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var length = StrictUtf8.GetByteCount(value);
+        WriteLong(length);
+        StrictUtf8.GetBytes(value, output.GetSpan(length));
+        output.Advance(length);
+    }
+
+    public void WriteUnionIndex(int branch) => WriteLong(branch);
+
+    /// <summary>Starts a block of an array or map; a count of zero ends the array or map.</summary>
+    public void WriteBlockCount(long count) => WriteLong(count);
+}

@@ -1,0 +1,47 @@
+using OpowerStream.Contracts.Avro;
+using OpowerStream.Domain;
+
+namespace OpowerStream.Contracts;
+
+/// <summary>
+/// Field types the events share, as the Parsing Canonical Form the .avsc must have for them and as
+/// direct writes and reads (the serializers run per row, so no schema walking on the hot path).
+/// </summary>
+internal static class EventFields
+{
+    public const string String = "\"string\"";
+    public const string Bytes = "\"bytes\"";
+    public const string NullableString = "[\"null\",\"string\"]";
+
+    public const string Lineage =
+        "{\"name\":\"opowerstream.events.Lineage\",\"type\":\"record\",\"fields\":["
+        + "{\"name\":\"source_file\",\"type\":\"string\"},"
+        + "{\"name\":\"file_timestamp\",\"type\":\"long\"},"
+        + "{\"name\":\"line\",\"type\":\"long\"}]}";
+
+    public static void WriteLineage(AvroWriter writer, Lineage lineage)
+    {
+        writer.WriteString(lineage.SourceFile);
+        writer.WriteLong(lineage.FileTimestamp);
+        writer.WriteLong(lineage.Line);
+    }
+
+    public static Lineage ReadLineage(ref AvroReader reader) =>
+        new(reader.ReadString(), reader.ReadLong(), reader.ReadLong());
+
+    public static void WriteNullableString(AvroWriter writer, string? value)
+    {
+        if (value is null)
+        {
+            writer.WriteUnionIndex(0);
+        }
+        else
+        {
+            writer.WriteUnionIndex(1);
+            writer.WriteString(value);
+        }
+    }
+
+    public static string? ReadNullableString(ref AvroReader reader) =>
+        reader.ReadUnionIndex(2) == 0 ? null : reader.ReadString();
+}

@@ -1,0 +1,124 @@
+using System.Buffers;
+using System.Globalization;
+using OpowerStream.Contracts.Avro;
+using OpowerStream.Domain;
+
+namespace OpowerStream.Contracts;
+
+/// <summary>
+/// Encodes an entity's <see cref="RawRow"/> as a single-object Avro event of its .avsc schema
+/// (lineage, one nullable string per <see cref="EntityLayout"/> column, row_defect), and back.
+/// </summary>
+public sealed class RawRowSerializer
+{
+    private const string RowDefectType =
+        "[\"null\",{\"name\":\"opowerstream.events.RowDefect\",\"type\":\"record\",\"fields\":["
+        + "{\"name\":\"rule\",\"type\":\"string\"},"
+        + "{\"name\":\"field\",\"type\":[\"null\",\"string\"]},"
+        + "{\"name\":\"message\",\"type\":\"string\"},"
+        + "{\"name\":\"raw_line\",\"type\":\"string\"}]}]";
+
+    private static readonly Lazy<RawRowSerializer>[] Instances =
+    [
+        .. Enum.GetValues<Entity>().Select(entity =>
+            new Lazy<RawRowSerializer>(() => new RawRowSerializer(entity, EventSchemas.Load(EventSchemas.FileName(entity))))),
+    ];
+
+    private readonly int columnCount;
+    private readonly string expectedSchema;
+
+    /// <summary>Checks <paramref name="schemaJson"/> against the entity's layout; throws if they differ.</summary>
+    internal RawRowSerializer(Entity entity, string schemaJson)
+    {
+        var layout = EntityLayout.For(entity);
+        var recordName = RecordName(entity);
+        var expectedFields = new List<(string Name, string Type)> { ("lineage", EventFields.Lineage) };
+        expectedFields.AddRange(layout.Columns.Select(column => (column.Name, EventFields.NullableString)));
+        expectedFields.Add(("row_defect", RowDefectType));
+        var schema = SchemaShape.RequireRecord(schemaJson, recordName, expectedFields, $"The {entity.Name()} event schema ({EventSchemas.FileName(entity)})");
+
+        Entity = entity;
+        SchemaJson = schemaJson;
+        Fingerprint = schema.Fingerprint;
+        columnCount = layout.Columns.Count;
+        expectedSchema = $"{entity.Name()} event {recordName}";
+    }
+
+    public Entity Entity { get; }
+
+    public string SchemaJson { get; }
+
+    /// <summary>CRC-64-AVRO of the schema's canonical form, as carried in each event's header.</summary>
+    public ulong Fingerprint { get; }
+
+    public static RawRowSerializer For(Entity entity) =>
+        (uint)entity < (uint)Instances.Length
+            ? Instances[(int)entity].Value
+            : throw new ArgumentOutOfRangeException(nameof(entity), entity, null);
+
+    public byte[] Serialize(RawRow row)
+    {
+        var buffer = EventBuffer.Rent();
+        Serialize(row, buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public void Serialize(RawRow row, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        if (row.Values.Count != columnCount)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"A {Entity.Name()} row has {columnCount} values, this one {row.Values.Count}."),
+                nameof(row));
+        }
+
+        SingleObjectEncoding.WriteHeader(output, Fingerprint);
+        var writer = new AvroWriter(output);
+        EventFields.WriteLineage(writer, row.Lineage);
+        for (var i = 0; i < columnCount; i++)
+        {
+            EventFields.WriteNullableString(writer, row.Values[i]);
+        }
+
+        if (row.Defect is null)
+        {
+            writer.WriteUnionIndex(0);
+        }
+        else
+        {
+            writer.WriteUnionIndex(1);
+            writer.WriteString(row.Defect.Rule);
+            EventFields.WriteNullableString(writer, row.Defect.Field);
+            writer.WriteString(row.Defect.Message);
+            writer.WriteString(row.Defect.RawLine);
+        }
+    }
+
+    public RawRow Deserialize(ReadOnlySpan<byte> singleObject)
+    {
+        var reader = new AvroReader(SingleObjectEncoding.GetBody(singleObject, Fingerprint, expectedSchema));
+        var lineage = EventFields.ReadLineage(ref reader);
+        var values = new string?[columnCount];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = EventFields.ReadNullableString(ref reader);
+        }
+
+        var defect = reader.ReadUnionIndex(2) == 0
+            ? null
+            : new RowDefect(reader.ReadString(), EventFields.ReadNullableString(ref reader), reader.ReadString(), reader.ReadString());
+        return reader.IsAtEnd
+            ? new RawRow(lineage, values, defect)
+            : throw new AvroContractException(
+                string.Create(CultureInfo.InvariantCulture, $"Malformed {Entity.Name()} event: {reader.Remaining} bytes left after the row."));
+    }
+
+    private static string RecordName(Entity entity) => entity switch
+    {
+        Entity.Rate => "opowerstream.events.RateRowEvent",
+        Entity.Interval => "opowerstream.events.IntervalRowEvent",
+        Entity.ServiceQuantity => "opowerstream.events.ServiceQuantityRowEvent",
+        _ => throw new ArgumentOutOfRangeException(nameof(entity), entity, null),
+    };
+}

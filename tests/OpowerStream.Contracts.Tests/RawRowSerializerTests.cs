@@ -1,0 +1,158 @@
+using OpowerStream.Contracts.Avro;
+using OpowerStream.Domain;
+
+namespace OpowerStream.Contracts.Tests;
+
+public class RawRowSerializerTests
+{
+    [Theory]
+    [MemberData(nameof(SampleRows.Entities), MemberType = typeof(SampleRows))]
+    public void Rows_with_nulls_empty_and_non_ascii_values_round_trip(Entity entity)
+    {
+        var serializer = RawRowSerializer.For(entity);
+        var row = SampleRows.WithValues(entity);
+
+        var decoded = serializer.Deserialize(serializer.Serialize(row));
+
+        Assert.Equal(row.Lineage, decoded.Lineage);
+        Assert.Equal(row.Values, decoded.Values);
+        Assert.Null(decoded.Defect);
+    }
+
+    [Theory]
+    [MemberData(nameof(SampleRows.Entities), MemberType = typeof(SampleRows))]
+    public void Rows_with_a_defect_round_trip(Entity entity)
+    {
+        var serializer = RawRowSerializer.For(entity);
+        var row = SampleRows.WithDefect(entity);
+
+        var decoded = serializer.Deserialize(serializer.Serialize(row));
+
+        Assert.Equal(row.Defect, decoded.Defect);
+        Assert.All(decoded.Values, Assert.Null);
+    }
+
+    [Fact]
+    public void A_one_megabyte_value_round_trips()
+    {
+        var serializer = RawRowSerializer.For(Entity.Rate);
+        var huge = new string('é', 512 * 1024);
+        var row = new RawRow(SampleRows.Lineage, [huge, "R1", "2026-01-01", null, ""]);
+
+        var decoded = serializer.Deserialize(serializer.Serialize(row));
+
+        Assert.Equal(huge, decoded.Values[0]);
+    }
+
+    [Theory]
+    [MemberData(nameof(SampleRows.Entities), MemberType = typeof(SampleRows))]
+    public void Events_carry_the_single_object_header_of_their_schema(Entity entity)
+    {
+        var serializer = RawRowSerializer.For(entity);
+
+        var bytes = serializer.Serialize(SampleRows.WithValues(entity));
+
+        Assert.Equal(new byte[] { 0xC3, 0x01 }, bytes[..2]);
+        Assert.Equal(serializer.Fingerprint, BitConverter.ToUInt64(bytes, 2));
+        Assert.Equal(AvroSchema.Parse(serializer.SchemaJson).Fingerprint, serializer.Fingerprint);
+        Assert.True(EventSchemas.TryGetEntity(bytes, out var found));
+        Assert.Equal(entity, found);
+    }
+
+    [Fact]
+    public void Each_entity_has_its_own_fingerprint()
+    {
+        var fingerprints = Enum.GetValues<Entity>().Select(e => RawRowSerializer.For(e).Fingerprint).ToHashSet();
+
+        Assert.Equal(3, fingerprints.Count);
+        Assert.DoesNotContain(RejectedRowSerializer.Instance.Fingerprint, fingerprints);
+    }
+
+    [Fact]
+    public void Every_truncation_of_an_event_fails_with_a_contract_exception()
+    {
+        var serializer = RawRowSerializer.For(Entity.Interval);
+        var bytes = serializer.Serialize(SampleRows.WithDefect(Entity.Interval));
+
+        for (var length = 0; length < bytes.Length; length++)
+        {
+            Assert.Throws<AvroContractException>(() => serializer.Deserialize(bytes.AsSpan(0, length)));
+        }
+    }
+
+    [Fact]
+    public void Trailing_bytes_are_rejected()
+    {
+        var serializer = RawRowSerializer.For(Entity.Rate);
+        byte[] bytes = [.. serializer.Serialize(SampleRows.WithValues(Entity.Rate)), 0];
+
+        var error = Assert.Throws<AvroContractException>(() => serializer.Deserialize(bytes));
+        Assert.Contains("1 bytes left", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bad_magic_is_rejected()
+    {
+        var serializer = RawRowSerializer.For(Entity.Rate);
+        var bytes = serializer.Serialize(SampleRows.WithValues(Entity.Rate));
+        bytes[0] = 0x00;
+
+        var error = Assert.Throws<AvroContractException>(() => serializer.Deserialize(bytes));
+        Assert.Contains("C3 01", error.Message, StringComparison.Ordinal);
+        Assert.False(EventSchemas.TryGetEntity(bytes, out _));
+    }
+
+    [Fact]
+    public void Another_entitys_event_is_an_unknown_fingerprint_named_in_hex()
+    {
+        var intervalEvent = RawRowSerializer.For(Entity.Interval).Serialize(SampleRows.WithValues(Entity.Interval));
+        var rates = RawRowSerializer.For(Entity.Rate);
+
+        var error = Assert.Throws<AvroContractException>(() => rates.Deserialize(intervalEvent));
+
+        Assert.Contains($"0x{RawRowSerializer.For(Entity.Interval).Fingerprint:x16}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("rates", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_row_with_the_wrong_number_of_values_is_refused_on_write()
+    {
+        var row = new RawRow(SampleRows.Lineage, ["only one"]);
+
+        Assert.Throws<ArgumentException>(() => RawRowSerializer.For(Entity.Rate).Serialize(row));
+    }
+
+    [Fact]
+    public void A_schema_whose_columns_differ_from_the_layout_is_caught_at_construction()
+    {
+        var schema = EventSchemas.Load(EventSchemas.FileName(Entity.Rate))
+            .Replace("\"sa_rate_code\"", "\"rate_code\"", StringComparison.Ordinal);
+
+        var error = Assert.Throws<InvalidOperationException>(() => new RawRowSerializer(Entity.Rate, schema));
+
+        Assert.Contains("'rate_code'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'sa_rate_code'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_schema_for_another_entity_is_caught_at_construction()
+    {
+        var intervalSchema = EventSchemas.Load(EventSchemas.FileName(Entity.Interval));
+
+        var error = Assert.Throws<InvalidOperationException>(() => new RawRowSerializer(Entity.Rate, intervalSchema));
+
+        Assert.Contains("opowerstream.events.RateRowEvent", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_column_typed_other_than_nullable_string_is_caught_at_construction()
+    {
+        var schema = EventSchemas.Load(EventSchemas.FileName(Entity.Rate));
+        var start = schema.IndexOf("\"account_id\"", StringComparison.Ordinal);
+        var retyped = schema[..start] + schema[start..].Replace("\"null\"", "\"int\"", StringComparison.Ordinal);
+
+        var error = Assert.Throws<InvalidOperationException>(() => new RawRowSerializer(Entity.Rate, retyped));
+
+        Assert.Contains("'account_id' of type [\"int\",\"string\"]", error.Message, StringComparison.Ordinal);
+    }
+}
