@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace OpowerStream.Domain.Files;
 
 /// <summary>Where one field's bytes sit in its line; quoted fields exclude the enclosing quotes.</summary>
@@ -64,7 +66,7 @@ internal static class DelimitedLineSplitter
             return string.Empty;
         }
 
-        var value = System.Text.Encoding.UTF8.GetString(line.Slice(field.Start, field.Length));
+        var value = Encoding.UTF8.GetString(line.Slice(field.Start, field.Length));
         return field.HasEscapedQuotes ? value.Replace("\"\"", "\"", StringComparison.Ordinal) : value;
     }
 

@@ -61,6 +61,9 @@ public sealed class InboundFileReader : IDisposable
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(name);
         limits ??= new InboundFileReaderLimits();
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limits.MaxLineBytes, nameof(limits));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limits.MaxUncompressedBytes, nameof(limits));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limits.MaxCompressionRatio, nameof(limits));
         var compressed = new CompressedInputStream(content);
         ZipArchive? archive = null;
         InboundFileReader? reader = null;
