@@ -1,0 +1,23 @@
+namespace OpowerStream.Domain.Files;
+
+/// <summary>Guards that keep a hostile or broken file from exhausting disk, memory or time.</summary>
+public sealed class InboundFileReaderLimits
+{
+    /// <summary>Decompressed size above which the file is refused as bad_archive.</summary>
+    public long MaxUncompressedBytes { get; init; } = 256L * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// Decompressed bytes per compressed byte above which the file is refused as bad_archive (a
+    /// decompression bomb). Checked only once more than <see cref="RatioCheckAfterBytes"/> were
+    /// expanded, because a small file's ratio says little.
+    /// </summary>
+    public double MaxCompressionRatio { get; init; } = 1000;
+
+    /// <summary>
+    /// Longest line kept in memory; a longer one becomes a wrong_column_count row carrying only the
+    /// line's start, and reading goes on at the next line.
+    /// </summary>
+    public int MaxLineBytes { get; init; } = 64 * 1024 * 1024;
+
+    public const long RatioCheckAfterBytes = 16L * 1024 * 1024;
+}
