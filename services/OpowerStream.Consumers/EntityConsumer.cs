@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpowerStream.Contracts;
+using OpowerStream.Contracts.Avro;
 using OpowerStream.Domain;
 using OpowerStream.Hosting;
 using OpowerStream.Kafka;

@@ -23,10 +23,7 @@ public static class ServiceCollectionExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<UtilityOptions>().Bind(configuration.GetSection(UtilityOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<KafkaOptions>().Bind(configuration.GetSection(KafkaOptions.Section))
-            .Validate(o => !string.IsNullOrWhiteSpace(o.BootstrapServers),
-                "Kafka:BootstrapServers is required (the run command starts an embedded broker when it is not given).")
-            .ValidateOnStart();
+        services.AddKafkaOptions(configuration);
 
         services.AddSingleton(sp => new TopicNames(sp.GetRequiredService<IOptions<KafkaOptions>>().Value.TopicPrefix));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<UtilityOptions>>().Value.ToValidationSettings());

@@ -22,7 +22,7 @@ public sealed class UtilityOptions : IValidatableObject
 
     public ValidationSettings ToValidationSettings()
     {
-        var defaults = ValidationSettings.FromTimeZone(TimeZone);
+        var defaults = ValidationSettings.ForTimeZone(TimeZone);
         return new ValidationSettings
         {
             UtilityTimeZone = defaults.UtilityTimeZone,
@@ -40,10 +40,6 @@ public sealed class UtilityOptions : IValidatableObject
             _ = ToValidationSettings();
         }
         catch (ArgumentException e)
-        {
-            problem = e.Message;
-        }
-        catch (TimeZoneNotFoundException e)
         {
             problem = e.Message;
         }

@@ -32,7 +32,7 @@ public sealed class PipelineScenario : IAsyncDisposable
         this.output = output;
         this.workDirectory = workDirectory;
         Topics = kafka.CreateTopics(name, partitions: 3);
-        GroupPrefix = kafka.UniqueGroup(name);
+        GroupPrefix = KafkaFixture.UniqueGroup(name);
         StoreLocation = storeLocation;
         Inbox = Directory.CreateDirectory(Path.Combine(workDirectory, "inbox")).FullName;
     }
@@ -100,7 +100,7 @@ public sealed class PipelineScenario : IAsyncDisposable
     /// </summary>
     public async Task ReplayAllAsync()
     {
-        GroupPrefix = kafka.UniqueGroup($"replay{++groupGeneration}");
+        GroupPrefix = KafkaFixture.UniqueGroup($"replay{++groupGeneration}");
         using var host = BuildHost(Enum.GetValues<Entity>(), extractor: false);
         await host.StartAsync();
         try

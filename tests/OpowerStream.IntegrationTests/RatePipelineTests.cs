@@ -220,7 +220,7 @@ public sealed class RatePipelineTests(KafkaFixture kafka, PostgresFixture postgr
         using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
         {
             BootstrapServers = kafka.BootstrapServers,
-            GroupId = kafka.UniqueGroup("dlq-reader"),
+            GroupId = KafkaFixture.UniqueGroup("dlq-reader"),
             AutoOffsetReset = AutoOffsetReset.Earliest,
             EnableAutoCommit = false,
         }).Build();
