@@ -29,6 +29,7 @@ public sealed class EntityConsumer<T>(
     IOptions<ConsumerOptions> consumerOptions,
     PipelineMetrics metrics,
     ILogger<EntityConsumer<T>> logger) : BackgroundService
+    where T : class
 {
     private const string UndecodableEvent = "undecodable_event";
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(200);

@@ -8,6 +8,7 @@ namespace OpowerStream.Consumers;
 public sealed class EntityPipeline<T>(
     IRowValidator<T> validator,
     Func<IPipelineStore, StoreBatch<T>, CancellationToken, Task> apply)
+    where T : class
 {
     public Entity Entity => validator.Entity;
 

@@ -26,6 +26,7 @@ public static class ServiceCollectionExtensions
     }
 
     private static IServiceCollection AddConsumer<T>(this IServiceCollection services, Func<ValidationSettings, EntityPipeline<T>> pipeline)
+        where T : class
     {
         services.AddSingleton(sp => pipeline(sp.GetRequiredService<ValidationSettings>()));
         services.AddHostedService<EntityConsumer<T>>();
