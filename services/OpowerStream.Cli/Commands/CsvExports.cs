@@ -41,7 +41,7 @@ public static class CsvExports
         await foreach (var read in store.ReadIntervalsAsync(ct).ConfigureAwait(false))
         {
             await output.WriteLineAsync(Row(read.ServicePointId, read.ServiceQuantityIdentifier, read.Units, Number(read.IntervalMinutes),
-                Utc(read.IntervalEndUtc), Decimal(read.UsageValue), read.IsEstimate.ToString(), read.ServiceType)).ConfigureAwait(false);
+                Utc(read.IntervalEndUtc), SixDecimals(read.UsageValue), read.IsEstimate.ToString(), read.ServiceType)).ConfigureAwait(false);
         }
     }
 
@@ -53,7 +53,7 @@ public static class CsvExports
         await foreach (var q in store.ReadServiceQuantitiesAsync(ct).ConfigureAwait(false))
         {
             await output.WriteLineAsync(Row(q.BillSegmentId, q.UnitOfMeasure, q.TimeOfUse, q.ServiceQuantityIdentifier, q.BillId,
-                Utc(q.StartUtc), Utc(q.EndUtc), Decimal(q.BilledQuantity), Utc(q.UpdatedAtUtc))).ConfigureAwait(false);
+                Utc(q.StartUtc), Utc(q.EndUtc), SixDecimals(q.BilledQuantity), Utc(q.UpdatedAtUtc))).ConfigureAwait(false);
         }
     }
 
@@ -71,7 +71,7 @@ public static class CsvExports
     public static string Utc(DateTime? value) =>
         value is null ? "" : value.Value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    public static string Decimal(decimal value) => value.ToString("F6", CultureInfo.InvariantCulture);
+    public static string SixDecimals(decimal value) => value.ToString("F6", CultureInfo.InvariantCulture);
 
     private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 
