@@ -46,7 +46,7 @@ public sealed class GeneratedHistoryTests(KafkaFixture kafka, PostgresFixture po
             .Select(v => $"{v.ServiceAgreementId},{v.RateCode},{v.EffectiveUtc:yyyy-MM-dd'T'HH:mm:ss'Z'}")
             .Order(StringComparer.Ordinal);
         Assert.Equal(expectedRates, Lines(await scenario.RatesAsync(), 3).Order(StringComparer.Ordinal));
-        var usage = await scenario.WithStoreAsync(async s => await s.ReadIntervalsAsync(CancellationToken.None).SumAsync(r => r.UsageValue));
+        var usage = await scenario.WithStoreAsync(async s => await s.ReadIntervalsAsync(CancellationToken.None).Select(r => r.UsageValue).SumAsync());
         Assert.Equal(generated.TotalsFor(Entity.Interval).ValueSum, usage);
     }
 

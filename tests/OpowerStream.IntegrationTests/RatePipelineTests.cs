@@ -1,6 +1,5 @@
 using System.Text;
 using Confluent.Kafka;
-using Microsoft.Extensions.Hosting;
 using OpowerStream.Contracts;
 using OpowerStream.Domain;
 using OpowerStream.Storage;
