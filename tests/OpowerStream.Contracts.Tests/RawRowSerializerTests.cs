@@ -81,6 +81,25 @@ public class RawRowSerializerTests
     }
 
     [Fact]
+    public void Corrupted_events_decode_or_fail_with_a_contract_exception_only()
+    {
+        var serializer = RawRowSerializer.For(Entity.ServiceQuantity);
+        var original = serializer.Serialize(SampleRows.WithValues(Entity.ServiceQuantity));
+        var random = new Random(20260131);
+
+        for (var attempt = 0; attempt < 2000; attempt++)
+        {
+            var corrupted = (byte[])original.Clone();
+            var position = SingleObjectEncoding.HeaderLength + random.Next(corrupted.Length - SingleObjectEncoding.HeaderLength);
+            corrupted[position] = (byte)random.Next(256);
+
+            var error = Record.Exception(() => serializer.Deserialize(corrupted));
+
+            Assert.True(error is null or AvroContractException, $"Byte {position} corrupted gave {error}");
+        }
+    }
+
+    [Fact]
     public void Trailing_bytes_are_rejected()
     {
         var serializer = RawRowSerializer.For(Entity.Rate);

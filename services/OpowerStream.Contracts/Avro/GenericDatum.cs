@@ -11,6 +11,12 @@ namespace OpowerStream.Contracts.Avro;
 /// </summary>
 public static class GenericDatum
 {
+    /// <summary>
+    /// Nesting allowed through recursive schemas: each level costs at least one input byte, so without
+    /// a limit a crafted message could overflow the stack (which kills the process, not just the read).
+    /// </summary>
+    public const int MaxDepth = 512;
+
     public static byte[] Encode(AvroSchema schema, object? datum)
     {
         var buffer = new ArrayBufferWriter<byte>();
@@ -31,6 +37,18 @@ public static class GenericDatum
     public static void Write(AvroSchema schema, object? datum, AvroWriter writer)
     {
         ArgumentNullException.ThrowIfNull(schema);
+        Write(schema, datum, writer, depth: 0);
+    }
+
+    public static object? Read(AvroSchema schema, ref AvroReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        return Read(schema, ref reader, depth: 0);
+    }
+
+    private static void Write(AvroSchema schema, object? datum, AvroWriter writer, int depth)
+    {
+        depth = Deeper(depth);
         switch (schema)
         {
             case RecordSchema record:
@@ -42,7 +60,7 @@ public static class GenericDatum
                         throw new AvroContractException($"Record {record.FullName} has no value for field '{field.Name}'.");
                     }
 
-                    Write(field.Schema, value, writer);
+                    Write(field.Schema, value, writer, depth);
                 }
 
                 break;
@@ -62,7 +80,7 @@ public static class GenericDatum
                     writer.WriteBlockCount(items.Count);
                     foreach (var item in items)
                     {
-                        Write(array.Items, item, writer);
+                        Write(array.Items, item, writer, depth);
                     }
                 }
 
@@ -76,7 +94,7 @@ public static class GenericDatum
                     foreach (var (key, value) in entries)
                     {
                         writer.WriteString(key);
-                        Write(map.Values, value, writer);
+                        Write(map.Values, value, writer, depth);
                     }
                 }
 
@@ -85,7 +103,7 @@ public static class GenericDatum
             case UnionSchema union:
                 var branch = BranchFor(union, datum);
                 writer.WriteUnionIndex(branch);
-                Write(union.Branches[branch], datum, writer);
+                Write(union.Branches[branch], datum, writer, depth);
                 break;
             default:
                 WritePrimitive(schema, datum, writer);
@@ -93,16 +111,16 @@ public static class GenericDatum
         }
     }
 
-    public static object? Read(AvroSchema schema, ref AvroReader reader)
+    private static object? Read(AvroSchema schema, ref AvroReader reader, int depth)
     {
-        ArgumentNullException.ThrowIfNull(schema);
+        depth = Deeper(depth);
         switch (schema)
         {
             case RecordSchema record:
                 var fields = new Dictionary<string, object?>(record.Fields.Count, StringComparer.Ordinal);
                 foreach (var field in record.Fields)
                 {
-                    fields[field.Name] = Read(field.Schema, ref reader);
+                    fields[field.Name] = Read(field.Schema, ref reader, depth);
                 }
 
                 return fields;
@@ -119,7 +137,7 @@ public static class GenericDatum
                 {
                     for (var i = 0L; i < count; i++)
                     {
-                        items.Add(Read(array.Items, ref reader));
+                        items.Add(Read(array.Items, ref reader, depth));
                     }
                 }
 
@@ -131,13 +149,13 @@ public static class GenericDatum
                     for (var i = 0L; i < count; i++)
                     {
                         var key = reader.ReadString();
-                        entries[key] = Read(map.Values, ref reader);
+                        entries[key] = Read(map.Values, ref reader, depth);
                     }
                 }
 
                 return entries;
             case UnionSchema union:
-                return Read(union.Branches[reader.ReadUnionIndex(union.Branches.Count)], ref reader);
+                return Read(union.Branches[reader.ReadUnionIndex(union.Branches.Count)], ref reader, depth);
             default:
                 return schema.Type switch
                 {
@@ -152,6 +170,9 @@ public static class GenericDatum
                 };
         }
     }
+
+    private static int Deeper(int depth) =>
+        depth < MaxDepth ? depth + 1 : throw new AvroContractException($"Avro datum nested deeper than {MaxDepth} levels.");
 
     private static void WritePrimitive(AvroSchema schema, object? datum, AvroWriter writer)
     {

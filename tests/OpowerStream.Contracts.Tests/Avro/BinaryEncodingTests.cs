@@ -161,6 +161,18 @@ public class BinaryEncodingTests
     }
 
     [Fact]
+    public void Nesting_through_a_recursive_schema_is_bounded_instead_of_overflowing_the_stack()
+    {
+        var schema = AvroSchema.Parse("""{"type":"record","name":"Node","fields":[{"name":"next","type":["null","Node"]}]}""");
+        var withinLimit = Enumerable.Repeat((byte)0x02, 100).Append((byte)0x00).ToArray();
+        var beyondLimit = Enumerable.Repeat((byte)0x02, 100_000).Append((byte)0x00).ToArray();
+
+        Assert.NotNull(GenericDatum.Decode(schema, withinLimit));
+        var error = Assert.Throws<AvroContractException>(() => GenericDatum.Decode(schema, beyondLimit));
+        Assert.Contains("nested deeper", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Trailing_bytes_after_a_datum_are_rejected()
     {
         Assert.Throws<AvroContractException>(() => GenericDatum.Decode(AvroSchema.Parse("\"long\""), [0x02, 0x00]));

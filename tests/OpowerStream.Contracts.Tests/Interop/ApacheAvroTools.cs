@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace OpowerStream.Contracts.Tests.Interop;
+
+/// <summary>
+/// Runs Apache Avro's own implementations from Debian: python3-avro (through Debian's interpreter,
+/// not the pyenv one first on PATH) and avro-c's avrocat. Missing tools fail the test with the
+/// package to install: interoperability is part of the contract, so it must never be skipped.
+/// </summary>
+internal sealed class ApacheAvroTools : IDisposable
+{
+    private const string Python = "/usr/bin/python3";
+    private const string Avrocat = "/usr/bin/avrocat";
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    // apache_avro.py exits with this when it cannot import avro.
+    private const int AvroMissingExitCode = 3;
+
+    private static readonly string ScriptPath = Path.Combine(AppContext.BaseDirectory, "Interop", "apache_avro.py");
+
+    public ApacheAvroTools() => Directory.CreateDirectory(WorkDirectory);
+
+    public string WorkDirectory { get; } = Path.Combine(Path.GetTempPath(), "opowerstream-avro-" + Guid.NewGuid().ToString("N"));
+
+    public string PathFor(string fileName) => Path.Combine(WorkDirectory, fileName);
+
+    /// <summary>Runs a command of apache_avro.py; returns its standard output lines.</summary>
+    public IReadOnlyList<string> RunPython(params string[] arguments)
+    {
+        Require(Python, "Debian's python3 (apt-get install python3 python3-avro)");
+        var (exitCode, output, error) = Run(Python, [ScriptPath, .. arguments]);
+        if (exitCode == AvroMissingExitCode)
+        {
+            Assert.Fail($"python3-avro is not installed for {Python}: run 'apt-get install -y python3-avro'. {error}");
+        }
+
+        Assert.True(exitCode == 0, $"{Python} {string.Join(' ', arguments)} exited with {exitCode}:\n{error}");
+        return Lines(output);
+    }
+
+    public IReadOnlyList<string> RunAvrocat(string containerFile)
+    {
+        Require(Avrocat, "avrocat (apt-get install -y avro-bin)");
+        var (exitCode, output, error) = Run(Avrocat, [containerFile]);
+        Assert.True(exitCode == 0, $"avrocat exited with {exitCode}:\n{error}");
+        return Lines(output);
+    }
+
+    public void Dispose() => Directory.Delete(WorkDirectory, recursive: true);
+
+    private static void Require(string path, string what)
+    {
+        if (!File.Exists(path))
+        {
+            Assert.Fail($"{path} is missing: install {what}.");
+        }
+    }
+
+    private static string[] Lines(string output) =>
+        output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private (int ExitCode, string Output, string Error) Run(string executable, IEnumerable<string> arguments)
+    {
+        var startInfo = new ProcessStartInfo(executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+            UseShellExecute = false,
+            WorkingDirectory = WorkDirectory,
+        };
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        // A pyenv environment must not leak into Debian's interpreter.
+        startInfo.Environment.Remove("PYTHONPATH");
+        startInfo.Environment.Remove("PYTHONHOME");
+
+        using var process = Process.Start(startInfo)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(Timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"{executable} did not finish within {Timeout.TotalSeconds} s.");
+        }
+
+        return (process.ExitCode, output.Result, error.Result);
+    }
+}
