@@ -72,8 +72,11 @@ internal sealed class ByteLineReader(Stream source, int maxLineBytes) : IDisposa
 
     public void Dispose()
     {
-        ArrayPool<byte>.Shared.Return(buffer);
-        buffer = [];
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            buffer = [];
+        }
     }
 
     private void SetCurrent(int start, int length)

@@ -196,10 +196,12 @@ public sealed class InboundFileReaderTextTests
         Assert.Equal("Tarif été ⚡", row.Values[1]);
     }
 
-    [Fact]
-    public void A_line_over_the_limit_is_a_defect_with_its_start_and_reading_goes_on()
+    [Theory]
+    [InlineData(2500)]
+    [InlineData(50_000)]
+    public void A_line_over_the_limit_is_a_defect_with_its_start_and_reading_goes_on(int length)
     {
-        var longLine = "SA1\t" + new string('x', 5000) + "\tD1";
+        var longLine = "SA1\t" + new string('x', length) + "\tD1";
         var limits = new InboundFileReaderLimits { MaxLineBytes = 2048 };
 
         var rows = ReadAll(RateTsv, Utf8($"{RateHeader}\n{longLine}\nSA2\tR2\tD2\n"), limits);
@@ -209,6 +211,17 @@ public sealed class InboundFileReaderTextTests
         Assert.StartsWith("SA1\txxx", rows[0].Defect?.RawLine, StringComparison.Ordinal);
         Assert.True(rows[0].Defect?.RawLine.Length < longLine.Length);
         Assert.Equal(("SA2", "R2", "D2"), RateValues(rows[1]));
+        Assert.Equal(3, rows[1].Lineage.Line);
+    }
+
+    [Fact]
+    public void A_last_line_over_the_limit_without_newline_is_a_defect()
+    {
+        var limits = new InboundFileReaderLimits { MaxLineBytes = 2048 };
+
+        var rows = ReadAll(RateTsv, Utf8($"{RateHeader}\nSA1\tR1\tD1\n{new string('x', 10_000)}"), limits);
+
+        Assert.Equal([null, RuleCodes.WrongColumnCount], rows.Select(row => row.Defect?.Rule));
         Assert.Equal(3, rows[1].Lineage.Line);
     }
 
