@@ -32,6 +32,29 @@ internal static class TestClients
         Assert.Empty(failures);
     }
 
+    /// <summary>Produces <paramref name="count"/> records to one partition and waits until they are acknowledged.</summary>
+    public static void ProduceTo(string bootstrapServers, TopicPartition partition, int count)
+    {
+        using var producer = new ProducerBuilder<string, string>(KafkaClientConfigs.Producer(Options(bootstrapServers))).Build();
+        for (var i = 0; i < count; i++)
+        {
+            producer.Produce(partition, new Message<string, string> { Key = $"key-{i}", Value = $"value-{i}" });
+        }
+
+        Assert.Equal(0, producer.Flush(Patience));
+    }
+
+    /// <summary>A consumer with the product's settings that starts partitions the group never committed at the beginning.</summary>
+    public static IConsumer<string, string> GroupMember(string bootstrapServers, string groupId)
+    {
+        var options = Options(bootstrapServers);
+        // The mock waits up to a second less than the session timeout for late joiners; keep that short.
+        options.Consumer["session.timeout.ms"] = "6000";
+        return new ConsumerBuilder<string, string>(KafkaClientConfigs.Consumer(options, groupId))
+            .SetPartitionsAssignedHandler((consumer, assigned) => KafkaClientConfigs.StartPositions(consumer, assigned, Patience))
+            .Build();
+    }
+
     /// <summary>Reads a topic's partitions from the beginning without a group until <paramref name="expected"/> records arrived.</summary>
     public static List<ConsumeResult<string, string>> ReadFromBeginning(string bootstrapServers, string topic, int partitions, int expected)
     {
