@@ -36,6 +36,23 @@ public abstract class PipelineStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Opening_a_new_store_from_two_places_at_once_migrates_it_once()
+    {
+        var location = await CreateLocationAsync();
+
+        var stores = await Task.WhenAll(
+            Task.Run(() => PipelineStores.OpenAsync(location, CancellationToken.None)),
+            Task.Run(() => PipelineStores.OpenAsync(location, CancellationToken.None)));
+
+        await stores[0].ApplyIntervalsAsync(Batch([Interval("SP1", 1m, line: 2)]), CancellationToken.None);
+        Assert.Single(await ToListAsync(stores[1].ReadIntervalsAsync(CancellationToken.None)));
+        foreach (var store in stores)
+        {
+            await store.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task The_spec_worked_example_applied_file_by_file_gives_the_intended_periods()
     {
         foreach (var row in WorkedExample())
