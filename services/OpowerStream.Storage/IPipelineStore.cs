@@ -1,0 +1,45 @@
+using OpowerStream.Domain;
+using OpowerStream.Domain.Rates;
+
+namespace OpowerStream.Storage;
+
+/// <summary>
+/// The materialized state of the pipeline: the entities' current rows, the rejects, the rate audit
+/// trail and the per-file reconciliation. Every write is guarded by source sequence (spec section 5),
+/// so redelivered or replayed batches never roll state back. Transient failures (connection lost,
+/// database busy) surface as exceptions; the caller retries the whole batch.
+/// </summary>
+public interface IPipelineStore : IAsyncDisposable
+{
+    /// <summary>Applies rates, rejects and reconciliation counters in one transaction.</summary>
+    Task ApplyRatesAsync(StoreBatch<RateRow> batch, CancellationToken ct);
+
+    /// <summary>Applies interval reads, rejects and reconciliation counters in one transaction.</summary>
+    Task ApplyIntervalsAsync(StoreBatch<IntervalRead> batch, CancellationToken ct);
+
+    /// <summary>Applies service quantities, rejects and reconciliation counters in one transaction.</summary>
+    Task ApplyServiceQuantitiesAsync(StoreBatch<ServiceQuantity> batch, CancellationToken ct);
+
+    /// <summary>Inserts or replaces the ledger entry of <see cref="FileLedgerEntry.FileName"/>.</summary>
+    Task RecordFileAsync(FileLedgerEntry entry, CancellationToken ct);
+
+    /// <summary>Every file of the ledger with its counters, sorted by file name.</summary>
+    Task<IReadOnlyList<FileReconciliation>> GetFilesAsync(CancellationToken ct);
+
+    /// <summary>Rate periods sorted by agreement then effective date; the latest of each agreement is open.</summary>
+    IAsyncEnumerable<RatePeriod> ReadRatePeriodsAsync(CancellationToken ct);
+
+    /// <summary>Interval reads sorted by their composite key.</summary>
+    IAsyncEnumerable<IntervalRead> ReadIntervalsAsync(CancellationToken ct);
+
+    /// <summary>Service quantities sorted by their composite key.</summary>
+    IAsyncEnumerable<ServiceQuantity> ReadServiceQuantitiesAsync(CancellationToken ct);
+
+    /// <summary>
+    /// Rejected rows and refused files (line 0, rule = refusal reason), sorted by entity, source file, line.
+    /// </summary>
+    IAsyncEnumerable<RejectRecord> ReadRejectsAsync(CancellationToken ct);
+
+    /// <summary>Every rate value a correction displaced, sorted by agreement, effective date, sequence.</summary>
+    IAsyncEnumerable<RateAuditEntry> ReadRateAuditAsync(CancellationToken ct);
+}

@@ -1,0 +1,115 @@
+using OpowerStream.Storage.Relational;
+
+namespace OpowerStream.Storage.Postgres;
+
+/// <summary>
+/// The PostgreSQL schema, as an ordered list of migrations: append new ones, never edit applied ones.
+/// Text keys and the sequence's file name use COLLATE "C" so that comparisons and ORDER BY are
+/// ordinal, like <c>SourceSequence.CompareTo</c> and the SQLite store.
+/// </summary>
+internal static class PostgresSchema
+{
+    // Any constant works; it only has to be the same in every process that migrates this database.
+    private const long MigrationLockKey = 0x0_5057_4D49_4752; // "OPWMIGR"-ish, readable in pg_locks
+
+    public static readonly MigrationDialect Dialect = new(
+        """
+        CREATE TABLE IF NOT EXISTS schema_version (
+            version integer PRIMARY KEY,
+            description text NOT NULL,
+            applied_at timestamptz NOT NULL DEFAULT now())
+        """,
+        LockSql: $"SELECT pg_advisory_xact_lock({MigrationLockKey})");
+
+    public static readonly IReadOnlyList<Migration> Migrations =
+    [
+        new(1, "materialized entities, rejects, rate audit, file ledger and reconciliation counters", """
+            CREATE TABLE intervals (
+                service_point_id text COLLATE "C" NOT NULL,
+                service_quantity_identifier text COLLATE "C" NOT NULL,
+                units text COLLATE "C" NOT NULL,
+                interval_minutes integer NOT NULL,
+                interval_end_utc timestamptz NOT NULL,
+                usage_value numeric(18,6) NOT NULL,
+                is_estimate text NOT NULL,
+                service_type text,
+                seq_file_timestamp bigint NOT NULL,
+                seq_source_file text COLLATE "C" NOT NULL,
+                seq_line bigint NOT NULL,
+                PRIMARY KEY (service_point_id, service_quantity_identifier, units, interval_minutes, interval_end_utc)
+            );
+
+            CREATE TABLE service_quantities (
+                bill_segment_id text COLLATE "C" NOT NULL,
+                unit_of_measure text COLLATE "C" NOT NULL,
+                time_of_use text COLLATE "C" NOT NULL,
+                service_quantity_identifier text COLLATE "C" NOT NULL,
+                bill_id text NOT NULL,
+                start_utc timestamptz NOT NULL,
+                end_utc timestamptz NOT NULL,
+                billed_quantity numeric(18,6) NOT NULL,
+                updated_at_utc timestamptz,
+                seq_file_timestamp bigint NOT NULL,
+                seq_source_file text COLLATE "C" NOT NULL,
+                seq_line bigint NOT NULL,
+                PRIMARY KEY (bill_segment_id, unit_of_measure, time_of_use, service_quantity_identifier)
+            );
+
+            CREATE TABLE rate_versions (
+                service_agreement_id text COLLATE "C" NOT NULL,
+                effective_utc timestamptz NOT NULL,
+                rate_code text NOT NULL,
+                updated_at_utc timestamptz,
+                account_id text,
+                seq_file_timestamp bigint NOT NULL,
+                seq_source_file text COLLATE "C" NOT NULL,
+                seq_line bigint NOT NULL,
+                PRIMARY KEY (service_agreement_id, effective_utc)
+            );
+
+            CREATE TABLE rate_audit (
+                service_agreement_id text COLLATE "C" NOT NULL,
+                effective_utc timestamptz NOT NULL,
+                seq_file_timestamp bigint NOT NULL,
+                seq_source_file text COLLATE "C" NOT NULL,
+                seq_line bigint NOT NULL,
+                rate_code text NOT NULL,
+                PRIMARY KEY (service_agreement_id, effective_utc, seq_file_timestamp, seq_source_file, seq_line)
+            );
+
+            CREATE TABLE rejects (
+                entity text COLLATE "C" NOT NULL,
+                source_file text COLLATE "C" NOT NULL,
+                line bigint NOT NULL,
+                file_timestamp bigint NOT NULL,
+                rule text NOT NULL,
+                field text,
+                message text NOT NULL,
+                raw_row text NOT NULL,
+                PRIMARY KEY (entity, source_file, line)
+            );
+
+            CREATE TABLE file_ledger (
+                file_name text COLLATE "C" PRIMARY KEY,
+                entity text COLLATE "C",
+                size_bytes bigint NOT NULL,
+                sha256 text NOT NULL,
+                status text NOT NULL,
+                rows_read bigint NOT NULL,
+                refusal_reason text,
+                refusal_message text,
+                started_at timestamptz NOT NULL,
+                completed_at timestamptz
+            );
+
+            CREATE TABLE file_progress (
+                source_file text COLLATE "C" NOT NULL,
+                partition_id integer NOT NULL,
+                highest_line bigint NOT NULL,
+                rows_valid bigint NOT NULL,
+                rows_rejected bigint NOT NULL,
+                PRIMARY KEY (source_file, partition_id)
+            );
+            """),
+    ];
+}

@@ -1,0 +1,112 @@
+using OpowerStream.Storage.Relational;
+
+namespace OpowerStream.Storage.Sqlite;
+
+/// <summary>
+/// The SQLite schema, as an ordered list of migrations: append new ones, never edit applied ones.
+/// Decimals are INTEGER micro-units and instants INTEGER microseconds (see <see cref="SqliteColumnValues"/>).
+/// </summary>
+internal static class SqliteSchema
+{
+    // BEGIN IMMEDIATE (the provider's default transaction) already takes the database's write lock.
+    public static readonly MigrationDialect Dialect = new(
+        """
+        CREATE TABLE IF NOT EXISTS schema_version (
+            version INTEGER PRIMARY KEY,
+            description TEXT NOT NULL,
+            applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)
+        """,
+        LockSql: null);
+
+    public static readonly IReadOnlyList<Migration> Migrations =
+    [
+        new(1, "materialized entities, rejects, rate audit, file ledger and reconciliation counters", """
+            CREATE TABLE intervals (
+                service_point_id TEXT NOT NULL,
+                service_quantity_identifier TEXT NOT NULL,
+                units TEXT NOT NULL,
+                interval_minutes INTEGER NOT NULL,
+                interval_end_utc INTEGER NOT NULL,
+                usage_value INTEGER NOT NULL,
+                is_estimate TEXT NOT NULL,
+                service_type TEXT,
+                seq_file_timestamp INTEGER NOT NULL,
+                seq_source_file TEXT NOT NULL,
+                seq_line INTEGER NOT NULL,
+                PRIMARY KEY (service_point_id, service_quantity_identifier, units, interval_minutes, interval_end_utc)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE service_quantities (
+                bill_segment_id TEXT NOT NULL,
+                unit_of_measure TEXT NOT NULL,
+                time_of_use TEXT NOT NULL,
+                service_quantity_identifier TEXT NOT NULL,
+                bill_id TEXT NOT NULL,
+                start_utc INTEGER NOT NULL,
+                end_utc INTEGER NOT NULL,
+                billed_quantity INTEGER NOT NULL,
+                updated_at_utc INTEGER,
+                seq_file_timestamp INTEGER NOT NULL,
+                seq_source_file TEXT NOT NULL,
+                seq_line INTEGER NOT NULL,
+                PRIMARY KEY (bill_segment_id, unit_of_measure, time_of_use, service_quantity_identifier)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE rate_versions (
+                service_agreement_id TEXT NOT NULL,
+                effective_utc INTEGER NOT NULL,
+                rate_code TEXT NOT NULL,
+                updated_at_utc INTEGER,
+                account_id TEXT,
+                seq_file_timestamp INTEGER NOT NULL,
+                seq_source_file TEXT NOT NULL,
+                seq_line INTEGER NOT NULL,
+                PRIMARY KEY (service_agreement_id, effective_utc)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE rate_audit (
+                service_agreement_id TEXT NOT NULL,
+                effective_utc INTEGER NOT NULL,
+                seq_file_timestamp INTEGER NOT NULL,
+                seq_source_file TEXT NOT NULL,
+                seq_line INTEGER NOT NULL,
+                rate_code TEXT NOT NULL,
+                PRIMARY KEY (service_agreement_id, effective_utc, seq_file_timestamp, seq_source_file, seq_line)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE rejects (
+                entity TEXT NOT NULL,
+                source_file TEXT NOT NULL,
+                line INTEGER NOT NULL,
+                file_timestamp INTEGER NOT NULL,
+                rule TEXT NOT NULL,
+                field TEXT,
+                message TEXT NOT NULL,
+                raw_row TEXT NOT NULL,
+                PRIMARY KEY (entity, source_file, line)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE file_ledger (
+                file_name TEXT NOT NULL PRIMARY KEY,
+                entity TEXT,
+                size_bytes INTEGER NOT NULL,
+                sha256 TEXT NOT NULL,
+                status TEXT NOT NULL,
+                rows_read INTEGER NOT NULL,
+                refusal_reason TEXT,
+                refusal_message TEXT,
+                started_at INTEGER NOT NULL,
+                completed_at INTEGER
+            ) WITHOUT ROWID;
+
+            CREATE TABLE file_progress (
+                source_file TEXT NOT NULL,
+                partition_id INTEGER NOT NULL,
+                highest_line INTEGER NOT NULL,
+                rows_valid INTEGER NOT NULL,
+                rows_rejected INTEGER NOT NULL,
+                PRIMARY KEY (source_file, partition_id)
+            ) WITHOUT ROWID;
+            """),
+    ];
+}

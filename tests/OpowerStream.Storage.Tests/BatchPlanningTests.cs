@@ -1,0 +1,82 @@
+using OpowerStream.Domain;
+using OpowerStream.Storage.Batching;
+using OpowerStream.Storage.Sqlite;
+
+namespace OpowerStream.Storage.Tests;
+
+public sealed class BatchPlanningTests
+{
+    private static SourceSequence Line(long line) => new(20261120060000, "f.gz", line);
+
+    [Fact]
+    public void LatestByKey_keeps_the_highest_sequence_of_each_key()
+    {
+        var rows = new[] { ("a", Line(3)), ("b", Line(1)), ("a", Line(5)), ("a", Line(4)) };
+
+        var latest = LatestByKey.Select(rows, row => row.Item1, row => row.Item2);
+
+        Assert.Equal([("a", Line(5)), ("b", Line(1))], latest.OrderBy(row => row.Item1).ToArray());
+    }
+
+    [Fact]
+    public void FileProgress_counts_only_lines_above_the_highest_counted_one()
+    {
+        var group = Assert.Single(FileProgress.Group(
+        [
+            new("f.gz", 0, 4, Rejected: true), new("f.gz", 0, 2, false), new("f.gz", 0, 5, false), new("f.gz", 0, 5, false),
+        ]));
+
+        Assert.Equal(new ProgressIncrement(5, 2, 1), group.CountAbove(0));
+        Assert.Equal(new ProgressIncrement(5, 1, 1), group.CountAbove(3));
+        Assert.Equal(new ProgressIncrement(9, 0, 0), group.CountAbove(9));
+    }
+
+    [Fact]
+    public void FileProgress_groups_by_file_and_partition_in_ordinal_order()
+    {
+        var groups = FileProgress.Group([new("b", 1, 2, false), new("a", 2, 2, false), new("B", 0, 2, false), new("a", 1, 2, false)]);
+
+        Assert.Equal([("B", 0), ("a", 1), ("a", 2), ("b", 1)], groups.Select(group => (group.SourceFile, group.Partition)).ToArray());
+    }
+
+    [Fact]
+    public void RateBatchPlan_upserts_final_versions_and_audits_every_displaced_value()
+    {
+        var effective = new DateTime(2018, 5, 1, 0, 0, 0, DateTimeKind.Utc);
+        RateRow Row(string code, long line) => new("SA1", code, effective, null, null, Line(line));
+
+        var plan = RateBatchPlan.Build([Row("B", 3), Row("A", 2), Row("C", 4)], []);
+
+        var changed = Assert.Single(plan.Changed);
+        Assert.Equal(("SA1", "C"), (changed.ServiceAgreementId, changed.Version.RateCode));
+        Assert.Equal(["A", "B"], plan.Displaced.Select(entry => entry.RateCode).Order(StringComparer.Ordinal).ToArray());
+    }
+
+    [Theory]
+    [InlineData("999999999999.999999", 999999999999999999L)]
+    [InlineData("-0.000001", -1L)]
+    [InlineData("1.5", 1500000L)]
+    public void Sqlite_stores_decimals_as_exact_micro_units(string text, long microUnits)
+    {
+        var value = decimal.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.Equal(microUnits, SqliteColumnValues.ToMicroUnits(value));
+        Assert.Equal(value, SqliteColumnValues.FromMicroUnits(microUnits));
+        Assert.Equal(6, SqliteColumnValues.FromMicroUnits(microUnits).Scale);
+    }
+
+    [Fact]
+    public void Sqlite_refuses_a_decimal_it_would_have_to_round() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => SqliteColumnValues.ToMicroUnits(0.0000001m));
+
+    [Fact]
+    public void Sqlite_stores_instants_as_utc_microseconds()
+    {
+        var instant = new DateTime(2026, 11, 20, 6, 0, 0, DateTimeKind.Utc).AddTicks(1230);
+
+        var stored = SqliteColumnValues.ToUnixMicroseconds(instant);
+
+        Assert.Equal(instant.AddTicks(-instant.Ticks % 10), SqliteColumnValues.FromUnixMicroseconds(stored));
+        Assert.Equal(DateTimeKind.Utc, SqliteColumnValues.FromUnixMicroseconds(stored).Kind);
+    }
+}
