@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using OpowerStream.Domain;
 
 namespace OpowerStream.Samples;
@@ -10,8 +11,6 @@ namespace OpowerStream.Samples;
 public static class GenerationManifest
 {
     public const string FileName = "manifest.json";
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     public static void Write(string path, GeneratorOptions options, GenerationResult result)
     {
@@ -30,14 +29,14 @@ public static class GenerationManifest
             result.RateCorrections,
             result.RateHistory);
         using var stream = File.Create(path);
-        JsonSerializer.Serialize(stream, manifest, Json);
+        JsonSerializer.Serialize(stream, manifest, ManifestJson.Default.ManifestDocument);
     }
 
     /// <summary>Reads a manifest back; file paths are resolved next to it.</summary>
     public static GenerationResult Read(string path)
     {
         using var stream = File.OpenRead(path);
-        var manifest = JsonSerializer.Deserialize<ManifestDocument>(stream, Json)
+        var manifest = JsonSerializer.Deserialize(stream, ManifestJson.Default.ManifestDocument)
             ?? throw new InvalidDataException($"{path} is not a generation manifest.");
         var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
         return new GenerationResult(
@@ -52,21 +51,26 @@ public static class GenerationManifest
 
     private static Entity EntityOf(string name) =>
         EntityNames.TryParse(name, out var entity) ? entity : throw new InvalidDataException($"Unknown entity '{name}' in the manifest.");
-
-    private sealed record ManifestDocument(
-        ManifestOptions Generator,
-        IReadOnlyList<ManifestFile> Files,
-        IReadOnlyList<ManifestTotals> Totals,
-        long RateCorrections,
-        IReadOnlyList<ExpectedRateVersion> RateHistory);
-
-    private sealed record ManifestOptions(
-        int ServicePoints, int Days, int IntervalMinutes, long Seed, double ErrorRate, string Utility, DateOnly FirstDay, string TimeZone);
-
-    private sealed record ManifestFile(
-        string Name, string Entity, long Rows, long BadRows, long ExpectedApplied, IReadOnlyDictionary<string, long> BadRowsByRule);
-
-    private sealed record ManifestTotals(
-        string Entity, int Files, long Rows, long BadRows, long ExpectedApplied, long ExpectedStored, decimal ValueSum,
-        IReadOnlyDictionary<string, long> BadRowsByRule);
 }
+
+// Source-generated, so the manifest also works in trimmed or AOT-published hosts (no reflection).
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true)]
+[JsonSerializable(typeof(ManifestDocument))]
+internal sealed partial class ManifestJson : JsonSerializerContext;
+
+internal sealed record ManifestDocument(
+    ManifestOptions Generator,
+    IReadOnlyList<ManifestFile> Files,
+    IReadOnlyList<ManifestTotals> Totals,
+    long RateCorrections,
+    IReadOnlyList<ExpectedRateVersion> RateHistory);
+
+internal sealed record ManifestOptions(
+    int ServicePoints, int Days, int IntervalMinutes, long Seed, double ErrorRate, string Utility, DateOnly FirstDay, string TimeZone);
+
+internal sealed record ManifestFile(
+    string Name, string Entity, long Rows, long BadRows, long ExpectedApplied, IReadOnlyDictionary<string, long> BadRowsByRule);
+
+internal sealed record ManifestTotals(
+    string Entity, int Files, long Rows, long BadRows, long ExpectedApplied, long ExpectedStored, decimal ValueSum,
+    IReadOnlyDictionary<string, long> BadRowsByRule);
