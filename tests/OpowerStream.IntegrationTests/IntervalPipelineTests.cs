@@ -68,10 +68,10 @@ public sealed class IntervalPipelineTests(KafkaFixture kafka, PostgresFixture po
 
         Assert.Equal(
             [
-                $"intervals,{fallBackName},2,ambiguous_local_time,time",
-                $"intervals,{fallBackName},3,ambiguous_local_time,time",
                 $"intervals,{springName},3,nonexistent_local_time,time",
                 $"intervals,{springName},4,nonexistent_local_time,time",
+                $"intervals,{fallBackName},2,ambiguous_local_time,time",
+                $"intervals,{fallBackName},3,ambiguous_local_time,time",
             ],
             Lines(await scenario.RejectsAsync(), 5));
         var stored = Lines(await scenario.IntervalsAsync(), 5);
@@ -96,10 +96,10 @@ public sealed class IntervalPipelineTests(KafkaFixture kafka, PostgresFixture po
         Assert.True((await scenario.RunOnceAsync(Entity.Interval)).Succeeded);
         string[] expected =
         [
-            "SP-1,CONSUMED,KW,15,2025-12-31T00:30:00Z,7.000000,E,ELECTRIC",
-            "SP-1,CONSUMED,KWH,15,2025-12-31T00:15:00Z,2.000000,E,ELECTRIC",
-            "SP-1,CONSUMED,KWH,15,2025-12-31T00:30:00Z,6.000000,E,ELECTRIC",
-            "SP-1,GENERATED,KWH,15,2025-12-31T00:30:00Z,8.000000,E,ELECTRIC",
+            "SP-1,CONSUMED,KW,15,2025-12-31T00:30:00Z,7.000000,A,ELECTRIC",
+            "SP-1,CONSUMED,KWH,15,2025-12-31T00:15:00Z,2.000000,A,ELECTRIC",
+            "SP-1,CONSUMED,KWH,15,2025-12-31T00:30:00Z,6.000000,A,ELECTRIC",
+            "SP-1,GENERATED,KWH,15,2025-12-31T00:30:00Z,8.000000,A,ELECTRIC",
         ];
         Assert.Equal(expected, Lines(await scenario.IntervalsAsync()));
 
