@@ -14,7 +14,9 @@ work="data/demo"
 rm -rf "$work"
 mkdir -p "$work/inbox"
 cp samples/worked-example/*.tsv "$work/inbox/"
-"$cli" generate --out "$work/inbox" --service-points 25 --days 31 --interval 15 --seed 7 --errors 0.001
+# The generator's manifest.json (what the files hold) stays beside the inbox, not in it.
+"$cli" generate --out "$work/generated" --service-points 25 --days 31 --interval 15 --seed 7 --errors 0.001
+cp "$work"/generated/opwr_* "$work/inbox/"
 store="sqlite:$work/opowerstream.db"
 
 echo

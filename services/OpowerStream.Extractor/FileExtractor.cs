@@ -36,7 +36,7 @@ public sealed class FileExtractor(
             var entry = new FileLedgerEntry(file.Name, null, file.Length, await Sha256Async(file, ct).ConfigureAwait(false),
                 FileStatus.Processing, 0, null, null, started, null);
             return await RefuseAsync(file, entry, RuleCodes.UnrecognizedFileName,
-                $"{file.Name}: {RuleCodes.UnrecognizedFileName}: the name does not follow opwr_<utility>_..._(interval<mm>|billing_servicequantity|billing_account)_<yyyyMMddHHmmss>.<gz|zip|tsv|csv|txt>",
+                "the name does not follow opwr_<utility>_[<population>_]v<version>_(interval<mm>|billing_servicequantity|billing_account)_<yyyyMMddHHmmss>.<gz|zip|tsv|csv|txt>",
                 ct).ConfigureAwait(false);
         }
 
@@ -59,7 +59,7 @@ public sealed class FileExtractor(
         }
         catch (FileRefusedException e)
         {
-            return await RefuseAsync(file, ledger, e.Reason, e.Message, ct).ConfigureAwait(false);
+            return await RefuseAsync(file, ledger, e.Reason, e.Detail, ct).ConfigureAwait(false);
         }
     }
 
