@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using Xunit.Abstractions;
+using static OpowerStream.IntegrationTests.TestFiles;
+
+namespace OpowerStream.IntegrationTests;
+
+/// <summary>The <c>opower-stream</c> executable as an operator runs it: separate processes, exit codes, stdout.</summary>
+public sealed class CliProcessTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly DirectoryInfo work = Directory.CreateTempSubdirectory("opowerstream-cli-");
+
+    [Fact]
+    public async Task Run_once_on_the_embedded_defaults_then_export_rates_prints_the_worked_example_history()
+    {
+        var inbox = Directory.CreateDirectory(Path.Combine(work.FullName, "inbox"));
+        foreach (var file in WorkedExampleFiles())
+        {
+            File.Copy(file, Path.Combine(inbox.FullName, Path.GetFileName(file)));
+        }
+
+        var store = $"sqlite:{Path.Combine(work.FullName, "state.db")}";
+        var run = await RunAsync("run", "--inbox", inbox.FullName, "--store", store, "--once");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("Rows: 4 read, 4 applied, 0 rejected", run.Stdout, StringComparison.Ordinal);
+
+        var export = await RunAsync("export", "rates", "--store", store);
+        Assert.Equal(0, export.ExitCode);
+        Assert.Equal(
+            [
+                "service_agreement_id,sa_rate_code,effective_datetime,end_datetime,updated_at,account_id",
+                "1234567890,ER-BASIC,2018-01-01T00:00:00Z,2018-04-30T23:59:59Z,2017-12-31T21:15:00Z,4000000001",
+                "1234567890,ER_BASIC,2018-05-01T00:00:00Z,2018-05-31T23:59:59Z,2018-05-01T21:15:00Z,4000000001",
+                "1234567890,ERES1,2018-06-01T00:00:00Z,,2018-05-31T21:15:00Z,4000000001",
+            ],
+            export.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task Dev_broker_serves_the_product_topics_to_other_processes()
+    {
+        using var broker = Start("dev-broker", "--partitions", "2", "--topic-prefix", "devtest");
+        try
+        {
+            var bootstrap = await broker.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.False(string.IsNullOrWhiteSpace(bootstrap));
+            using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
+            var topic = admin.GetMetadata("devtest.rates", TimeSpan.FromSeconds(10)).Topics.Single();
+            Assert.Equal(2, topic.Partitions.Count);
+
+            using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = bootstrap }).Build();
+            var delivered = await producer.ProduceAsync("devtest.intervals", new Message<string, string> { Key = "SP-1", Value = "hello" });
+            Assert.Equal(PersistenceStatus.Persisted, delivered.Status);
+        }
+        finally
+        {
+            broker.Kill(entireProcessTree: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_bad_setting_stops_the_run_at_start_with_a_message_naming_it()
+    {
+        var inbox = Directory.CreateDirectory(Path.Combine(work.FullName, "inbox"));
+        var run = await RunAsync(["run", "--inbox", inbox.FullName, "--store", $"sqlite:{Path.Combine(work.FullName, "s.db")}", "--once"],
+            ("Utility__TimeZone", "Mars/Olympus_Mons"));
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("Mars/Olympus_Mons", run.Stdout + run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Utility:TimeZone", run.Stdout + run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Generate_refuses_an_unsupported_interval_length()
+    {
+        var run = await RunAsync("generate", "--out", work.FullName, "--service-points", "2", "--days", "1", "--interval", "7");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("Interval minutes must be one of 5, 15, 30, 60, 1440 (got 7)", run.Stderr, StringComparison.Ordinal);
+        Assert.Empty(work.GetFiles());
+    }
+
+    public void Dispose() => work.Delete(recursive: true);
+
+    private sealed record ProcessResult(int ExitCode, string Stdout, string Stderr);
+
+    private Task<ProcessResult> RunAsync(params string[] arguments) => RunAsync(arguments, []);
+
+    private async Task<ProcessResult> RunAsync(string[] arguments, params (string Name, string Value)[] environment)
+    {
+        using var process = Start(arguments, environment);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        var result = new ProcessResult(process.ExitCode, await stdout, await stderr);
+        output.WriteLine($"opower-stream {string.Join(' ', arguments)} -> {result.ExitCode}\n{result.Stdout}\n{result.Stderr}");
+        return result;
+    }
+
+    private Process Start(params string[] arguments) => Start(arguments, []);
+
+    private Process Start(string[] arguments, (string Name, string Value)[] environment)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = work.FullName,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "opower-stream.dll"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        return Process.Start(start)!;
+    }
+}
