@@ -9,9 +9,10 @@ public sealed class InboundFileReaderLimits
     /// <summary>
     /// Decompressed bytes per compressed byte above which the file is refused as bad_archive (a
     /// decompression bomb). Checked only once more than <see cref="RatioCheckAfterBytes"/> were
-    /// expanded, because a small file's ratio says little.
+    /// expanded, because a small file's ratio says little. Meter and billing text compresses 10-30
+    /// times; deflate cannot exceed about 1030, so only a limit well below that catches a bomb.
     /// </summary>
-    public double MaxCompressionRatio { get; init; } = 1000;
+    public double MaxCompressionRatio { get; init; } = 200;
 
     /// <summary>
     /// Longest line kept in memory; a longer one becomes a wrong_column_count row carrying only the
