@@ -119,28 +119,26 @@ public sealed class IntervalPipelineTests(KafkaFixture kafka, PostgresFixture po
     public async Task Every_interval_rule_rejects_its_row_and_the_rest_of_the_file_applies(StoreKind store)
     {
         await using var scenario = await PipelineScenario.CreateAsync(kafka, postgres, store, output, "interval-rules");
-        var file = new MemoryStream();
-        void Line(string text) => file.Write(Encoding.UTF8.GetBytes(text + "\n"));
-        Line(Header);
-        Line(Row("SP-GOOD", "20260105", "0015", "1.25"));                                   // 2 applied
-        Line(Row("", "20260105", "0015", "1"));                                             // 3 missing_required service_point_id
-        Line(Row(new string('S', 41), "20260105", "0015", "1"));                            // 4 too_long service_point_id
-        Line(Row("SP-5", "20260105", "0015", "1.2345678"));                                 // 5 invalid_decimal usage_value
-        Line(Row("SP-6", "20260105", "0015", "1e3"));                                       // 6 invalid_decimal usage_value
-        Line(Row("SP-7", "20260105", "0015", ""));                                          // 7 missing_required usage_value
-        Line(Row("SP-8", "20261341", "0015", "1"));                                         // 8 invalid_datetime date
-        Line(Row("SP-9", "20260105", "2460", "1"));                                         // 9 invalid_datetime time
-        Line(Row("SP-10", "20260105", "0107", "1"));                                        // 10 misaligned_interval time
-        Line(Row("SP-11", "20260105", "0015", "1", units: "FURLONG"));                      // 11 invalid_enum units
-        Line(Row("SP-12", "20260105", "0015", "1", estimate: "X"));                         // 12 invalid_enum is_estimate
-        Line(Row("SP-13", "20260105", "0015", "1", serviceType: "STEAM"));                  // 13 invalid_enum service_type
-        Line(Row("SP-14", "20260105", "0015", "1", identifier: "BOGUS"));                   // 14 invalid_enum service_quantity_identifier
-        Line(Row("SP-15", "20260105", "0015", "-1"));                                       // 15 negative_usage usage_value
-        Line(Row("SP-NET", "20260105", "0015", "-1", identifier: "NET_USAGE"));             // 16 applied: net usage may be negative
-        Line("SP-17\t20260105\t0015\t1");                                                   // 17 wrong_column_count
-        file.Write([.. Encoding.UTF8.GetBytes("SP-18\t20260105\t0015\t1\tKWH\tA\t+0000\tELEC"), 0xC3, 0x28, .. "\tCONSUMED\n"u8]); // 18 invalid_encoding
-        Line(Row("SP-19", "20260105", "0015", "1", offset: "+2x"));                         // 19 invalid_datetime UTC_offset
-        Line(Row("SP-GEN", "20260105", "2400", "3", estimate: "", identifier: "GEN"));      // 20 applied: GEN, empty estimate, 2400
+        var file = new LinesFile(Header);
+        file.Line(Row("SP-GOOD", "20260105", "0015", "1.25"));                                   // 2 applied
+        file.Line(Row("", "20260105", "0015", "1"));                                             // 3 missing_required service_point_id
+        file.Line(Row(new string('S', 41), "20260105", "0015", "1"));                            // 4 too_long service_point_id
+        file.Line(Row("SP-5", "20260105", "0015", "1.2345678"));                                 // 5 invalid_decimal usage_value
+        file.Line(Row("SP-6", "20260105", "0015", "1e3"));                                       // 6 invalid_decimal usage_value
+        file.Line(Row("SP-7", "20260105", "0015", ""));                                          // 7 missing_required usage_value
+        file.Line(Row("SP-8", "20261341", "0015", "1"));                                         // 8 invalid_datetime date
+        file.Line(Row("SP-9", "20260105", "2460", "1"));                                         // 9 invalid_datetime time
+        file.Line(Row("SP-10", "20260105", "0107", "1"));                                        // 10 misaligned_interval time
+        file.Line(Row("SP-11", "20260105", "0015", "1", units: "FURLONG"));                      // 11 invalid_enum units
+        file.Line(Row("SP-12", "20260105", "0015", "1", estimate: "X"));                         // 12 invalid_enum is_estimate
+        file.Line(Row("SP-13", "20260105", "0015", "1", serviceType: "STEAM"));                  // 13 invalid_enum service_type
+        file.Line(Row("SP-14", "20260105", "0015", "1", identifier: "BOGUS"));                   // 14 invalid_enum service_quantity_identifier
+        file.Line(Row("SP-15", "20260105", "0015", "-1"));                                       // 15 negative_usage usage_value
+        file.Line(Row("SP-NET", "20260105", "0015", "-1", identifier: "NET_USAGE"));             // 16 applied: net usage may be negative
+        file.Line("SP-17\t20260105\t0015\t1");                                                   // 17 wrong_column_count
+        file.Bytes([.. Encoding.UTF8.GetBytes("SP-18\t20260105\t0015\t1\tKWH\tA\t+0000\tELEC"), 0xC3, 0x28, .. "\tCONSUMED\n"u8]); // 18 invalid_encoding
+        file.Line(Row("SP-19", "20260105", "0015", "1", offset: "+2x"));                         // 19 invalid_datetime UTC_offset
+        file.Line(Row("SP-GEN", "20260105", "2400", "3", estimate: "", identifier: "GEN"));      // 20 applied: GEN, empty estimate, 2400
         var name = IntervalFileName(15, 20260106000000);
         scenario.DropBytes(name, file.ToArray());
 

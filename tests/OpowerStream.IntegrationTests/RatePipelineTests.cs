@@ -99,23 +99,21 @@ public sealed class RatePipelineTests(KafkaFixture kafka, PostgresFixture postgr
         await using var scenario = await PipelineScenario.CreateAsync(kafka, postgres, store, output, "rate-rules");
         scenario.Settings["Utility:TimeZone"] = "America/New_York";
         var tooLong = new string('9', 41);
-        var file = new MemoryStream();
-        void Line(string text) => file.Write(Encoding.UTF8.GetBytes(text + "\n"));
-        Line(AccountHeader);
-        Line("A\tGOOD-1\tR1\t2020-01-01 00:00:00\t");                      // 2 applied
-        Line("A\t\tR1\t2020-01-01 00:00:00\t");                            // 3 missing_required service_agreement_id
-        Line("A\tSA-3\t \t2020-01-01 00:00:00\t");                         // 4 missing_required sa_rate_code (blank is empty)
-        Line("A\tSA-4\tR1\t\t");                                          // 5 missing_required effective_datetime
-        Line($"A\t{tooLong}\tR1\t2020-01-01 00:00:00\t");                  // 6 too_long service_agreement_id
-        Line($"A\tSA-6\t{tooLong}\t2020-01-01 00:00:00\t");                // 7 too_long sa_rate_code
-        Line("A\tSA-7\tR1\t2020-13-01 00:00:00\t");                        // 8 invalid_datetime effective_datetime
-        Line("A\tSA-8\tR1\t2026-03-08 02:30:00\t");                        // 9 nonexistent_local_time
-        Line("A\tSA-9\tR1\t2026-11-01 01:30:00\t");                        // 10 ambiguous_local_time
-        Line("A\tSA-10\tR1\t2020-01-01 00:00:00");                         // 11 wrong_column_count
-        file.Write([.. Encoding.UTF8.GetBytes("A\tSA-11\tR"), 0xFF, .. Encoding.UTF8.GetBytes("\t2020-01-01\t\n")]); // 12 invalid_encoding
-        Line("A\tSA-12\tR1\t2020-01-01 00:00:00\tyesterday");              // 13 invalid_datetime updated_at
-        Line($"{tooLong}\tSA-13\tR1\t2020-01-01 00:00:00\t");              // 14 too_long account_id
-        Line("A\tGOOD-2\tR2\t2026-11-01 01:30:00-05:00\t");                // 15 applied (offset makes it exact)
+        var file = new LinesFile(AccountHeader);
+        file.Line("A\tGOOD-1\tR1\t2020-01-01 00:00:00\t");                      // 2 applied
+        file.Line("A\t\tR1\t2020-01-01 00:00:00\t");                            // 3 missing_required service_agreement_id
+        file.Line("A\tSA-3\t \t2020-01-01 00:00:00\t");                         // 4 missing_required sa_rate_code (blank is empty)
+        file.Line("A\tSA-4\tR1\t\t");                                          // 5 missing_required effective_datetime
+        file.Line($"A\t{tooLong}\tR1\t2020-01-01 00:00:00\t");                  // 6 too_long service_agreement_id
+        file.Line($"A\tSA-6\t{tooLong}\t2020-01-01 00:00:00\t");                // 7 too_long sa_rate_code
+        file.Line("A\tSA-7\tR1\t2020-13-01 00:00:00\t");                        // 8 invalid_datetime effective_datetime
+        file.Line("A\tSA-8\tR1\t2026-03-08 02:30:00\t");                        // 9 nonexistent_local_time
+        file.Line("A\tSA-9\tR1\t2026-11-01 01:30:00\t");                        // 10 ambiguous_local_time
+        file.Line("A\tSA-10\tR1\t2020-01-01 00:00:00");                         // 11 wrong_column_count
+        file.Bytes([.. Encoding.UTF8.GetBytes("A\tSA-11\tR"), 0xFF, .. Encoding.UTF8.GetBytes("\t2020-01-01\t\n")]); // 12 invalid_encoding
+        file.Line("A\tSA-12\tR1\t2020-01-01 00:00:00\tyesterday");              // 13 invalid_datetime updated_at
+        file.Line($"{tooLong}\tSA-13\tR1\t2020-01-01 00:00:00\t");              // 14 too_long account_id
+        file.Line("A\tGOOD-2\tR2\t2026-11-01 01:30:00-05:00\t");                // 15 applied (offset makes it exact)
         var name = AccountFileName(20200101000000);
         scenario.DropBytes(name, file.ToArray());
 

@@ -1,4 +1,3 @@
-using System.Text;
 using OpowerStream.Domain;
 using OpowerStream.Storage;
 using OpowerStream.Testing;
@@ -19,23 +18,21 @@ public sealed class ServiceQuantityPipelineTests(KafkaFixture kafka, PostgresFix
     public async Task Every_service_quantity_rule_rejects_its_row_and_later_rows_for_a_key_win(StoreKind store)
     {
         await using var scenario = await PipelineScenario.CreateAsync(kafka, postgres, store, output, "sq-rules");
-        var file = new MemoryStream();
-        void Line(string text) => file.Write(Encoding.UTF8.GetBytes(text + "\n"));
-        Line(Header);
-        Line(Row("B1", "SEG-1", "KWH", "ON_PEAK", "CONSUMED", billed: "10"));                  // 2 replaced by line 14
-        Line(Row("", "SEG-3", "KWH", "", "CONSUMED"));                                        // 3 missing_required bill_id
-        Line(Row("B1", new string('S', 41), "KWH", "", "CONSUMED"));                          // 4 too_long bill_segment_id
-        Line(Row("B1", "SEG-5", new string('U', 31), "", "CONSUMED"));                        // 5 too_long unit of measure
-        Line(Row("B1", "SEG-6", "KWH", "", "CONSUMED", start: "2026-02-30 00:00:00"));        // 6 invalid_datetime start
-        Line(Row("B1", "SEG-7", "KWH", "", "CONSUMED", end: "2025-12-01 00:00:00"));          // 7 invalid_range end before start
-        Line(Row("B1", "SEG-8", "KWH", "", "CONSUMED", end: "2026-01-01 00:00:00"));          // 8 invalid_range end equals start
-        Line(Row("B1", "SEG-9", "KWH", "", "CONSUMED", billed: "1,000.5"));                   // 9 invalid_decimal
-        Line(Row("B1", "SEG-10", "KWH", "", "CONSUMED", billed: ""));                         // 10 missing_required billed
-        Line(Row("B1", "SEG-11", "KWH", "", "CONSUMED", updated: "soon"));                    // 11 invalid_datetime updated_at
-        Line("B1\tSEG-12\tKWH");                                                               // 12 wrong_column_count
-        Line(Row("B2", "SEG-2", "", "", "", billed: "-3.5"));                                  // 13 applied: empty key parts
-        Line(Row("B1", "SEG-1", "KWH", "ON_PEAK", "CONSUMED", billed: "11.000001"));           // 14 applied: corrects line 2
-        Line(Row("B1", "SEG-1", "KWH", "OFF_PEAK", "CONSUMED", billed: "4"));                  // 15 applied: another time of use
+        var file = new LinesFile(Header);
+        file.Line(Row("B1", "SEG-1", "KWH", "ON_PEAK", "CONSUMED", billed: "10"));                  // 2 replaced by line 14
+        file.Line(Row("", "SEG-3", "KWH", "", "CONSUMED"));                                        // 3 missing_required bill_id
+        file.Line(Row("B1", new string('S', 41), "KWH", "", "CONSUMED"));                          // 4 too_long bill_segment_id
+        file.Line(Row("B1", "SEG-5", new string('U', 31), "", "CONSUMED"));                        // 5 too_long unit of measure
+        file.Line(Row("B1", "SEG-6", "KWH", "", "CONSUMED", start: "2026-02-30 00:00:00"));        // 6 invalid_datetime start
+        file.Line(Row("B1", "SEG-7", "KWH", "", "CONSUMED", end: "2025-12-01 00:00:00"));          // 7 invalid_range end before start
+        file.Line(Row("B1", "SEG-8", "KWH", "", "CONSUMED", end: "2026-01-01 00:00:00"));          // 8 invalid_range end equals start
+        file.Line(Row("B1", "SEG-9", "KWH", "", "CONSUMED", billed: "1,000.5"));                   // 9 invalid_decimal
+        file.Line(Row("B1", "SEG-10", "KWH", "", "CONSUMED", billed: ""));                         // 10 missing_required billed
+        file.Line(Row("B1", "SEG-11", "KWH", "", "CONSUMED", updated: "soon"));                    // 11 invalid_datetime updated_at
+        file.Line("B1\tSEG-12\tKWH");                                                               // 12 wrong_column_count
+        file.Line(Row("B2", "SEG-2", "", "", "", billed: "-3.5"));                                  // 13 applied: empty key parts
+        file.Line(Row("B1", "SEG-1", "KWH", "ON_PEAK", "CONSUMED", billed: "11.000001"));           // 14 applied: corrects line 2
+        file.Line(Row("B1", "SEG-1", "KWH", "OFF_PEAK", "CONSUMED", billed: "4"));                  // 15 applied: another time of use
         var name = ServiceQuantityFileName(20260201000000);
         scenario.DropBytes(name, file.ToArray());
 

@@ -41,3 +41,17 @@ internal static class TestFiles
             .Select(line => string.Join(',', line.TrimEnd('\r').Split(',').Take(columns)))
             .ToArray();
 }
+
+/// <summary>An inbound file built line by line, able to hold bytes that are not UTF-8.</summary>
+internal sealed class LinesFile
+{
+    private readonly MemoryStream content = new();
+
+    public LinesFile(string header) => Line(header);
+
+    public void Line(string text) => Bytes(Encoding.UTF8.GetBytes(text + "\n"));
+
+    public void Bytes(ReadOnlySpan<byte> raw) => content.Write(raw);
+
+    public byte[] ToArray() => content.ToArray();
+}
