@@ -21,6 +21,11 @@ public static class PipelineHost
     public static HostApplicationBuilder AddPipeline(this HostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        if (int.TryParse(builder.Configuration["Extractor:MaxConsumerLag"], out var maxLag) && maxLag > 0)
+        {
+            builder.Services.AddSingleton<IPublishGate, ConsumerLagGate>();
+        }
+
         builder.Services.AddExtractor(builder.Configuration);
         foreach (var entity in Enum.GetValues<Entity>())
         {

@@ -22,6 +22,13 @@ public sealed class ExtractorOptions
     /// <summary>Process the files present at start, then stop watching (the <c>run --once</c> mode).</summary>
     public bool Once { get; set; }
 
+    /// <summary>
+    /// Backpressure for brokers with tiny retention (the embedded one): the extractor pauses while
+    /// any consumer group lags more than this many records on a partition. 0 turns it off.
+    /// </summary>
+    [Range(0, int.MaxValue)]
+    public int MaxConsumerLag { get; set; }
+
     public string ProcessedPath => ProcessedFolder ?? Path.Combine(Inbox, "processed");
 
     public string RefusedPath => RefusedFolder ?? Path.Combine(Inbox, "refused");

@@ -22,10 +22,12 @@ public sealed class FileExtractor(
     TopicNames topics,
     StoreHost storeHost,
     Inbox inbox,
+    IPublishGate gate,
     PipelineMetrics metrics,
     ILogger<FileExtractor> logger)
 {
     private const int ReadBufferBytes = 1 << 20;
+    private const int RowsBetweenGateChecks = 5_000;
 
     public async Task<FileOutcome> ExtractAsync(FileInfo file, CancellationToken ct)
     {
@@ -49,7 +51,7 @@ public sealed class FileExtractor(
         try
         {
             var stopwatch = Stopwatch.StartNew();
-            var rows = Publish(file, name, ct);
+            var rows = await PublishAsync(file, name, ct).ConfigureAwait(false);
             await storeHost.Store.RecordFileAsync(
                 ledger with { Status = FileStatus.Published, RowsRead = rows, CompletedAt = DateTimeOffset.UtcNow },
                 ct).ConfigureAwait(false);
@@ -63,7 +65,7 @@ public sealed class FileExtractor(
         }
     }
 
-    private long Publish(FileInfo file, InboundFileName name, CancellationToken ct)
+    private async Task<long> PublishAsync(FileInfo file, InboundFileName name, CancellationToken ct)
     {
         using var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read,
             ReadBufferBytes, FileOptions.SequentialScan);
@@ -86,7 +88,10 @@ public sealed class FileExtractor(
                 Value = serializer.Serialize(row),
             };
             producer.Produce(topic, message, deliveries.OnDelivery, ct);
-            rows++;
+            if (++rows % RowsBetweenGateChecks == 0)
+            {
+                await gate.WaitUntilOpenAsync(ct).ConfigureAwait(false);
+            }
         }
 
         metrics.RowsRead(name.Entity, rows);

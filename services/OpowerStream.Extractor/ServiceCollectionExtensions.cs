@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpowerStream.Hosting;
 
@@ -15,6 +16,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<ExtractorOptions>().Bind(configuration.GetSection(ExtractorOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new Inbox(sp.GetRequiredService<IOptions<ExtractorOptions>>().Value));
+        services.TryAddSingleton<IPublishGate, OpenPublishGate>();
         services.AddSingleton<FileExtractor>();
         services.AddSingleton<ExtractionRun>();
         services.AddHostedService<ExtractorService>();

@@ -26,6 +26,9 @@ public static partial class Log
     [LoggerMessage(1105, LogLevel.Information, "Extractor watching {Inbox}")]
     public static partial void ExtractorWatching(ILogger logger, string inbox);
 
+    [LoggerMessage(1106, LogLevel.Information, "Extractor waits for the consumers: lag {Lag} on {Topic}[{Partition}] is above {MaxLag}")]
+    public static partial void ExtractorWaitsForConsumers(ILogger logger, string topic, int partition, long lag, int maxLag);
+
     [LoggerMessage(1200, LogLevel.Information, "Consumer {Entity} started: topic {Topic}, group {Group}")]
     public static partial void ConsumerStarted(ILogger logger, string entity, string topic, string group);
 

@@ -12,10 +12,7 @@ public static class ConsumerLag
 {
     public const long NoCommittedOffset = -1;
 
-    /// <summary>
-    /// Reads a group's committed offsets and the partitions' watermarks, through a consumer that never joins
-    /// the group (it does not subscribe), so measuring does not trigger a rebalance.
-    /// </summary>
+    /// <summary>One measurement of a group's lag; see <see cref="ConsumerLagMonitor"/> to measure repeatedly.</summary>
     public static IReadOnlyList<PartitionLag> Get(
         string bootstrapServers,
         string groupId,
@@ -23,10 +20,30 @@ public static class ConsumerLag
         IReadOnlyDictionary<string, string>? clientConfig,
         TimeSpan timeout)
     {
+        using var monitor = new ConsumerLagMonitor(bootstrapServers, groupId, topics, clientConfig);
+        return monitor.Measure(timeout);
+    }
+}
+
+/// <summary>
+/// Measures a group's lag again and again through one consumer that never joins the group (it does
+/// not subscribe), so measuring neither triggers a rebalance nor pays for a new client each time.
+/// </summary>
+public sealed class ConsumerLagMonitor : IDisposable
+{
+    private readonly IConsumer<Ignore, Ignore> consumer;
+    private readonly HashSet<string> topics;
+    private List<TopicPartition>? partitions;
+
+    public ConsumerLagMonitor(
+        string bootstrapServers,
+        string groupId,
+        IEnumerable<string> topics,
+        IReadOnlyDictionary<string, string>? clientConfig)
+    {
         ArgumentException.ThrowIfNullOrWhiteSpace(bootstrapServers);
         ArgumentException.ThrowIfNullOrWhiteSpace(groupId);
         ArgumentNullException.ThrowIfNull(topics);
-
         var config = new ConsumerConfig
         {
             BootstrapServers = bootstrapServers,
@@ -38,22 +55,13 @@ public static class ConsumerLag
             config.Set(property, value);
         }
 
-        using var consumer = new ConsumerBuilder<Ignore, Ignore>(config).Build();
-        using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
+        this.topics = topics.ToHashSet(StringComparer.Ordinal);
+        consumer = new ConsumerBuilder<Ignore, Ignore>(config).Build();
+    }
 
-        var wanted = topics.ToHashSet(StringComparer.Ordinal);
-        var partitions = admin.GetMetadata(timeout).Topics
-            .Where(topic => wanted.Contains(topic.Topic) && topic.Error.Code == ErrorCode.NoError)
-            .SelectMany(topic => topic.Partitions.Select(p => new TopicPartition(topic.Topic, p.PartitionId)))
-            .OrderBy(tp => tp.Topic, StringComparer.Ordinal)
-            .ThenBy(tp => tp.Partition.Value)
-            .ToList();
-        var missing = wanted.Except(partitions.Select(tp => tp.Topic)).ToList();
-        if (missing.Count > 0)
-        {
-            throw new InvalidOperationException($"Cannot measure lag: unknown topic(s) {string.Join(", ", missing)}.");
-        }
-
+    public IReadOnlyList<PartitionLag> Measure(TimeSpan timeout)
+    {
+        partitions ??= Partitions(timeout);
         return consumer.Committed(partitions, timeout)
             .Select(committed =>
             {
@@ -62,10 +70,30 @@ public static class ConsumerLag
                 return new PartitionLag(
                     committed.Topic,
                     committed.Partition.Value,
-                    committed.Offset == Offset.Unset ? NoCommittedOffset : committed.Offset.Value,
+                    committed.Offset == Offset.Unset ? ConsumerLag.NoCommittedOffset : committed.Offset.Value,
                     watermarks.High.Value,
                     Math.Max(0, watermarks.High.Value - start));
             })
             .ToList();
+    }
+
+    public void Dispose() => consumer.Dispose();
+
+    private List<TopicPartition> Partitions(TimeSpan timeout)
+    {
+        using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
+        var found = admin.GetMetadata(timeout).Topics
+            .Where(topic => topics.Contains(topic.Topic) && topic.Error.Code == ErrorCode.NoError)
+            .SelectMany(topic => topic.Partitions.Select(p => new TopicPartition(topic.Topic, p.PartitionId)))
+            .OrderBy(tp => tp.Topic, StringComparer.Ordinal)
+            .ThenBy(tp => tp.Partition.Value)
+            .ToList();
+        var missing = topics.Except(found.Select(tp => tp.Topic)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException($"Cannot measure lag: unknown topic(s) {string.Join(", ", missing)}.");
+        }
+
+        return found;
     }
 }

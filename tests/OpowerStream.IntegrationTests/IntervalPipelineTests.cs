@@ -175,6 +175,25 @@ public sealed class IntervalPipelineTests(KafkaFixture kafka, PostgresFixture po
             Lines(await scenario.RejectsAsync(), 5));
     }
 
+    [Fact]
+    public async Task The_extractor_waits_for_lagging_consumers_and_every_row_still_applies()
+    {
+        await using var scenario = await PipelineScenario.CreateAsync(kafka, postgres, StoreKind.Sqlite, output, "backpressure");
+        scenario.Settings["Extractor:MaxConsumerLag"] = "300";
+        scenario.Settings["Consumers:MaxBatchSize"] = "200";
+        // 7,680 reads of one meter (one partition): more than the extractor's 5,000-row gate interval.
+        var days = Enumerable.Range(0, 80).Select(d => new DateOnly(2026, 1, 1).AddDays(d).ToString("yyyyMMdd", CultureInfo.InvariantCulture));
+        var rows = days.SelectMany(day => Enumerable.Range(1, 96).Select(q => Row("SP-1", day, $"{q * 15 / 60:D2}{q * 15 % 60:D2}", "1"))).ToList();
+        scenario.Drop(IntervalFileName(15, 20260210000000), Intervals(rows));
+        var log = new RecordingLoggerProvider();
+
+        var result = await scenario.RunOnceAsync(consumers: null, log);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(rows.Count, Lines(await scenario.IntervalsAsync()).Length);
+        Assert.Contains(log.Messages, m => m.StartsWith("Extractor waits for the consumers", StringComparison.Ordinal));
+    }
+
     private sealed record IntervalEnd(string Utc, string Date, string Time, string Offset);
 
     /// <summary>

@@ -83,9 +83,13 @@ public sealed class PipelineScenario : IAsyncDisposable
     /// <summary>The processed folder's files, to drop them again (a re-sent file).</summary>
     public string ProcessedPath(string fileName) => Path.Combine(Inbox, "processed", fileName);
 
-    public async Task<RunOnceResult> RunOnceAsync(params Entity[] consumers)
+    /// <summary>Runs once; with no consumers named, the whole pipeline exactly as <c>run</c> composes it.</summary>
+    public Task<RunOnceResult> RunOnceAsync(params Entity[] consumers) =>
+        RunOnceAsync(consumers.Length == 0 ? null : consumers, log: null);
+
+    public async Task<RunOnceResult> RunOnceAsync(IEnumerable<Entity>? consumers, ILoggerProvider? log)
     {
-        using var host = BuildHost(consumers.Length == 0 ? Enum.GetValues<Entity>() : consumers, extractor: true);
+        using var host = BuildHost(consumers, extractor: true, log);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var result = await PipelineHost.RunOnceAsync(host, IdleTimeout, timeout.Token);
         foreach (var file in result.Files)
@@ -115,8 +119,11 @@ public sealed class PipelineScenario : IAsyncDisposable
         }
     }
 
-    /// <summary>Builds a host with only some consumers (and optionally no extractor), for scale-out tests.</summary>
-    public IHost BuildHost(IEnumerable<Entity> consumers, bool extractor, ILoggerProvider? extraLogger = null)
+    /// <summary>
+    /// Builds a host: the whole pipeline as <c>run</c> composes it when <paramref name="consumers"/> is
+    /// null, else only those consumers (and optionally no extractor), for scale-out tests.
+    /// </summary>
+    public IHost BuildHost(IEnumerable<Entity>? consumers, bool extractor, ILoggerProvider? extraLogger = null)
     {
         var settings = new Dictionary<string, string?>(Settings, StringComparer.Ordinal)
         {
@@ -139,12 +146,17 @@ public sealed class PipelineScenario : IAsyncDisposable
             builder.Logging.AddProvider(extraLogger);
         }
 
+        if (consumers is null && extractor)
+        {
+            return builder.AddPipeline().Build();
+        }
+
         if (extractor)
         {
             builder.Services.AddExtractor(builder.Configuration);
         }
 
-        foreach (var entity in consumers)
+        foreach (var entity in consumers ?? Enum.GetValues<Entity>())
         {
             builder.Services.AddEntityConsumer(builder.Configuration, entity);
         }

@@ -15,6 +15,9 @@ namespace OpowerStream.Cli.Commands;
 /// </summary>
 internal static class RunCommand
 {
+    /// <summary>Records per partition: ~20,000 row events stay well under the embedded broker's ~5 MB per partition.</summary>
+    private const string EmbeddedMaxConsumerLag = "20000";
+
     public static Command Create()
     {
         var inbox = new Option<DirectoryInfo>("--inbox") { Description = "The folder inbound files are dropped into", Required = true };
@@ -84,6 +87,11 @@ internal static class RunCommand
         var partitions = int.Parse(builder.Configuration["Kafka:Partitions"] ?? "6", CultureInfo.InvariantCulture);
         var broker = EmbeddedBroker.Start(topics, partitions);
         builder.Configuration["Kafka:BootstrapServers"] = broker.BootstrapServers;
+
+        // The embedded broker keeps ~5 MB per partition: the extractor must not run further ahead of
+        // the consumers than that, and the consumers must commit often enough for the lag to show it.
+        builder.Configuration["Extractor:MaxConsumerLag"] ??= EmbeddedMaxConsumerLag;
+        builder.Configuration["Kafka:Consumer:auto.commit.interval.ms"] ??= "1000";
         return broker;
     }
 }
