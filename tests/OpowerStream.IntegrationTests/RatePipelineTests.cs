@@ -156,6 +156,34 @@ public sealed class RatePipelineTests(KafkaFixture kafka, PostgresFixture postgr
     }
 
     [Fact]
+    public async Task Undecodable_events_are_dead_lettered_and_the_partition_keeps_flowing()
+    {
+        await using var scenario = await PipelineScenario.CreateAsync(kafka, postgres, StoreKind.Sqlite, output, "poison");
+        var good = RawRowSerializer.For(Entity.Rate).Serialize(new RawRow(new Lineage("x", 1, 2), ["SA-1", "R", "2020-01-01", null, null]));
+        byte[] unknownFingerprint = [0xC3, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 0];
+        using (var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers }).Build())
+        {
+            // Same key as the file's row: the poison sits ahead of it in the same partition.
+            foreach (var poison in new[] { "not avro at all"u8.ToArray(), unknownFingerprint, good[..^3] })
+            {
+                await producer.ProduceAsync(scenario.Topics.Rows(Entity.Rate), new Message<byte[], byte[]> { Key = "SA-1"u8.ToArray(), Value = poison });
+            }
+        }
+
+        scenario.Drop(AccountFileName(20200101000000), Accounts(("SA-1", "R1", "2020-01-01")));
+
+        Assert.True((await scenario.RunOnceAsync(Entity.Rate)).Succeeded);
+
+        Assert.Equal(["SA-1,R1,2020-01-01T00:00:00Z,"], Lines(await scenario.RatesAsync(), 4));
+        var rejects = Lines(await scenario.RejectsAsync(), 4);
+        Assert.Equal(3, rejects.Length);
+        Assert.All(rejects, r => Assert.Matches(@"^rates,kafka:.*,\d+,undecodable_event$", r));
+        var deadLetters = ReadDeadLetters(scenario, 3);
+        Assert.Equal("not avro at all"u8.ToArray(), deadLetters[0].OriginalEvent);
+        Assert.Contains("fingerprint", deadLetters[1].Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task Two_consumer_instances_in_one_group_split_the_partitions_and_the_result_is_exact()
     {
         await using var scenario = await PipelineScenario.CreateAsync(kafka, postgres, StoreKind.Sqlite, output, "scale");
