@@ -18,7 +18,7 @@ public sealed class StoreHost(IOptions<StoreOptions> options, ILogger<StoreHost>
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var location = options.Value.ParsedLocation;
+        var location = options.Value.ToStoreLocation();
         store = await PipelineStores.OpenAsync(location, cancellationToken).ConfigureAwait(false);
         Log.StoreOpened(logger, location.ToString());
     }

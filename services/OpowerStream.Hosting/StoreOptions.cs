@@ -12,16 +12,16 @@ public sealed class StoreOptions : IValidatableObject
 
     public string Location { get; set; } = DefaultLocation;
 
-    public StoreLocation ParsedLocation => StoreLocation.Parse(Location);
+    public StoreLocation ToStoreLocation() => StoreLocation.Parse(Location);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         string? problem = null;
         try
         {
-            _ = ParsedLocation;
+            _ = ToStoreLocation();
         }
-        catch (ArgumentException e)
+        catch (FormatException e)
         {
             problem = e.Message;
         }

@@ -65,9 +65,22 @@ public sealed class CliProcessTests(ITestOutputHelper output) : IDisposable
         var run = await RunAsync(["run", "--inbox", inbox.FullName, "--store", $"sqlite:{Path.Combine(work.FullName, "s.db")}", "--once"],
             ("Utility__TimeZone", "Mars/Olympus_Mons"));
 
-        Assert.NotEqual(0, run.ExitCode);
-        Assert.Contains("Mars/Olympus_Mons", run.Stdout + run.Stderr, StringComparison.Ordinal);
-        Assert.Contains("Utility:TimeZone", run.Stdout + run.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("Mars/Olympus_Mons", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Utility:TimeZone", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_store_is_refused_with_a_message_that_never_echoes_the_password()
+    {
+        var export = await RunAsync("export", "rates", "--store", "mysql:Password=hunter2");
+        Assert.Equal(2, export.ExitCode);
+        Assert.Contains("Unknown store 'mysql'", export.Stderr, StringComparison.Ordinal);
+
+        var run = await RunAsync("run", "--inbox", work.FullName, "--store", "mysql:Password=hunter2", "--once");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("Store:Location is not usable: Unknown store 'mysql'", run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", export.Stdout + export.Stderr + run.Stdout + run.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -26,7 +26,17 @@ internal static class ExportCommand
         };
         command.SetAction(async (parse, ct) =>
         {
-            var location = StoreLocation.Parse(CliConfiguration.StoreLocation(parse.GetValue(store)));
+            StoreLocation location;
+            try
+            {
+                location = StoreLocation.Parse(CliConfiguration.StoreLocation(parse.GetValue(store)));
+            }
+            catch (FormatException e)
+            {
+                await Console.Error.WriteLineAsync($"export: {e.Message}").ConfigureAwait(false);
+                return 2;
+            }
+
             var opened = await PipelineStores.OpenAsync(location, ct).ConfigureAwait(false);
             await using (opened.ConfigureAwait(false))
             {

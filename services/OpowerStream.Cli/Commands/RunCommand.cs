@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OpowerStream.Hosting;
 using OpowerStream.Kafka;
 
@@ -57,17 +58,22 @@ internal static class RunCommand
             Log.EmbeddedBroker(host.Services.GetRequiredService<ILogger<EmbeddedBroker>>(), broker.BootstrapServers);
         }
 
-        if (!once)
-        {
-            await host.RunAsync(ct).ConfigureAwait(false);
-            return 0;
-        }
-
         try
         {
+            if (!once)
+            {
+                await host.RunAsync(ct).ConfigureAwait(false);
+                return 0;
+            }
+
             var result = await PipelineHost.RunOnceAsync(host, idleTimeout, ct).ConfigureAwait(false);
             RunSummary.Print(Console.Out, result.Outcomes, result.Files);
             return result.Succeeded ? 0 : 1;
+        }
+        catch (OptionsValidationException e)
+        {
+            await Console.Error.WriteLineAsync($"run: the configuration is not usable: {string.Join("; ", e.Failures)}").ConfigureAwait(false);
+            return 2;
         }
         catch (PipelineStalledException e)
         {
