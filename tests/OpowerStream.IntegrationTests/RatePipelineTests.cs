@@ -94,6 +94,19 @@ public sealed class RatePipelineTests(KafkaFixture kafka, PostgresFixture postgr
     [Theory]
     [InlineData(StoreKind.Sqlite)]
     [InlineData(StoreKind.Postgres)]
+    public async Task Identifiers_that_look_like_SQL_are_stored_verbatim(StoreKind store)
+    {
+        await using var scenario = await PipelineScenario.CreateAsync(kafka, postgres, store, output, "sql-text");
+        scenario.Drop(AccountFileName(20200101000000), Accounts(("x'); DROP TABLE rates;--", "R'--", "2020-01-01")));
+
+        Assert.True((await scenario.RunOnceAsync(Entity.Rate)).Succeeded);
+
+        Assert.Equal(["x'); DROP TABLE rates;--,R'--,2020-01-01T00:00:00Z,"], Lines(await scenario.RatesAsync(), 4));
+    }
+
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [InlineData(StoreKind.Postgres)]
     public async Task Every_rate_rule_rejects_its_row_with_line_and_rule_and_the_rest_of_the_file_applies(StoreKind store)
     {
         await using var scenario = await PipelineScenario.CreateAsync(kafka, postgres, store, output, "rate-rules");
