@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using System.IO.Compression;
+using System.Text;
+using Confluent.Kafka;
+using OpowerStream.Contracts;
+using OpowerStream.Domain;
+using OpowerStream.Domain.Files;
+using OpowerStream.Hosting;
+using OpowerStream.Kafka;
+
+namespace OpowerStream.Benchmarks.Harness;
+
+/// <summary>Where an extract driver publishes: the broker, the topic, the gzip'd interval file.</summary>
+internal sealed record ExtractTarget(string BootstrapServers, string Topic, FileInfo File);
+
+/// <summary>How many rows a driver published and how long it took from the first read to the last acknowledgement.</summary>
+internal sealed record ExtractResult(long Rows, TimeSpan Elapsed);
+
+/// <summary>
+/// The two .NET extract drivers. Both build their producer from <see cref="KafkaClientConfigs.Producer"/>, so the
+/// producer settings are identical and the difference measured is what the product does per row: parsing,
+/// lineage and Avro encoding versus sending the raw line.
+/// </summary>
+internal static class ExtractDrivers
+{
+    private const int ReadBufferBytes = 1 << 20;
+
+    public static bool TryGet(string mode, [NotNullWhen(true)] out Func<ExtractTarget, ExtractResult>? driver)
+    {
+        driver = mode switch
+        {
+            "extract-ours" => ExtractOurs,
+            "extract-plain" => ExtractPlain,
+            _ => null,
+        };
+        return driver is not null;
+    }
+
+    /// <summary>The product's extract path as FileExtractor.Publish runs it, minus the ledger and the inbox moves.</summary>
+    private static ExtractResult ExtractOurs(ExtractTarget target)
+    {
+        if (!InboundFileNames.TryParse(target.File.Name, out var name))
+        {
+            throw new ArgumentException($"{target.File.Name} is not an inbound file name", nameof(target));
+        }
+
+        using var producer = new KafkaProducerHandle(Microsoft.Extensions.Options.Options.Create(
+            new KafkaOptions { BootstrapServers = target.BootstrapServers }));
+        var stopwatch = Stopwatch.StartNew();
+        using var stream = OpenSequential(target.File);
+        using var reader = InboundFileReader.Open(stream, name);
+        var serializer = RawRowSerializer.For(name.Entity);
+        var keyIndex = EntityLayout.For(name.Entity).KeyIndex;
+        var deliveries = new DeliveryTracker();
+        long rows = 0;
+        foreach (var row in reader.ReadRows())
+        {
+            var message = new Message<byte[], byte[]>
+            {
+                Key = Encoding.UTF8.GetBytes(row.Values[keyIndex]?.Trim() ?? ""),
+                Value = serializer.Serialize(row),
+            };
+            producer.Produce(target.Topic, message, deliveries.OnDelivery, CancellationToken.None);
+            rows++;
+        }
+
+        producer.Producer.Flush(CancellationToken.None);
+        deliveries.EnsureAllAcknowledged(rows, target.File.Name);
+        return new ExtractResult(rows, stopwatch.Elapsed);
+    }
+
+    /// <summary>The baseline: decompress, send each data line as one message keyed by its first column.</summary>
+    private static ExtractResult ExtractPlain(ExtractTarget target)
+    {
+        using var producer = new ProducerBuilder<byte[], byte[]>(
+            KafkaClientConfigs.Producer(new KafkaOptions { BootstrapServers = target.BootstrapServers })).Build();
+        var stopwatch = Stopwatch.StartNew();
+        using var stream = OpenSequential(target.File);
+        using var gzip = new GZipStream(stream, CompressionMode.Decompress);
+        using var lines = new StreamReader(gzip, Encoding.UTF8, false, ReadBufferBytes);
+        var deliveries = new DeliveryTracker();
+        lines.ReadLine(); // the header
+        long rows = 0;
+        while (lines.ReadLine() is { } line)
+        {
+            var keyEnd = line.IndexOf('\t', StringComparison.Ordinal);
+            var message = new Message<byte[], byte[]>
+            {
+                Key = Encoding.UTF8.GetBytes(keyEnd < 0 ? line : line[..keyEnd]),
+                Value = Encoding.UTF8.GetBytes(line),
+            };
+            ProduceWaitingForRoom(producer, target.Topic, message, deliveries);
+            rows++;
+        }
+
+        producer.Flush(CancellationToken.None);
+        deliveries.EnsureAllAcknowledged(rows, target.File.Name);
+        return new ExtractResult(rows, stopwatch.Elapsed);
+    }
+
+    // The usual Confluent.Kafka pattern for a full local queue: serve delivery reports, then retry.
+    private static void ProduceWaitingForRoom(
+        IProducer<byte[], byte[]> producer, string topic, Message<byte[], byte[]> message, DeliveryTracker deliveries)
+    {
+        while (true)
+        {
+            try
+            {
+                producer.Produce(topic, message, deliveries.OnDelivery);
+                return;
+            }
+            catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                producer.Poll(TimeSpan.FromMilliseconds(20));
+            }
+        }
+    }
+
+    private static FileStream OpenSequential(FileInfo file) =>
+        new(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, ReadBufferBytes, FileOptions.SequentialScan);
+}

@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# The end-to-end benchmark of issue 6: ours against plain baselines on the same rows, in one run.
+#   benchmarks/run.sh [ROWS] [--x10]
+# ROWS (default 1000000) interval rows are generated (15-minute reads, 11 days, ROWS/1056 service
+# points); --x10 repeats everything at 10 x ROWS to show whether peak RSS stays flat.
+# Prints one table per size: rows/s and peak RSS of the measured process, ratio ours/baseline.
+set -euo pipefail
+
+readonly ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+readonly WORK="${BENCH_WORK:-${ROOT}/.artifacts/bench}"
+readonly DAYS=11
+readonly ROWS_PER_SERVICE_POINT=$((DAYS * 96))
+readonly BENCH_DB=opowerstream_bench
+readonly BASELINE_DB=opowerstream_bench_baseline
+
+rows=1000000
+scale10=false
+for arg in "$@"; do
+  case "${arg}" in
+    --x10) scale10=true ;;
+    ''|*[!0-9]*) echo "usage: benchmarks/run.sh [ROWS] [--x10]" >&2; exit 2 ;;
+    *) rows="${arg}" ;;
+  esac
+done
+
+log() { echo "bench: $*" >&2; }
+
+brokers=()
+stop_brokers() {
+  local pid
+  for pid in "${brokers[@]}"; do kill "${pid}" 2>/dev/null || true; done
+  brokers=()
+}
+trap stop_brokers EXIT
+
+# Starts `opower-stream dev-broker` as its own process; sets BROKER to its bootstrap servers.
+start_broker() { # prefix partitions logfile
+  "${WORK}/cli/opower-stream" dev-broker --topic-prefix "$1" --partitions "$2" >"$3" 2>"$3.err" &
+  brokers+=("$!")
+  local waited=0
+  until [ -s "$3" ]; do
+    sleep 0.2
+    waited=$((waited + 1))
+    if [ "${waited}" -gt 150 ]; then log "dev-broker did not start: $(cat "$3.err")"; exit 1; fi
+  done
+  BROKER="$(head -n 1 "$3")"
+}
+
+# Runs a command under /usr/bin/time; sets SECONDS_TAKEN (wall) and RSS_MB (peak RSS of that process).
+measure() { # stdout-file command...
+  local out="$1"; shift
+  /usr/bin/time -f '%e %M' -o "${WORK}/time.out" "$@" >"${out}"
+  read -r SECONDS_TAKEN rss_kb <"${WORK}/time.out"
+  RSS_MB=$((rss_kb / 1024))
+}
+
+rate() { awk -v r="$1" -v s="$2" 'BEGIN { printf "%.0f", r / s }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+slower() { awk -v a="$1" -v b="$2" 'BEGIN { print (a < b ? a : b) }'; }
+
+psql_admin() { psql -X -q -v ON_ERROR_STOP=1 -d "${PGDATABASE_ADMIN}" "$@"; }
+fresh_database() { psql_admin -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" 2>/dev/null; }
+
+table_rows=()
+notes=()
+add_row() { # stage ours_rps ours_rss baseline base_rps base_rss target
+  local r
+  r="$(ratio "$2" "$5")"
+  local verdict="-"
+  if [ "$7" != "-" ]; then
+    verdict="$7 $(awk -v a="$2" -v b="$5" -v t="$7" 'BEGIN { print (a / b >= t ? "met" : "MISSED") }')"
+  fi
+  table_rows+=("$(printf '| %s | %s | %s | %s | %s | %s | %s | %s |' "$1" "$2" "$3" "$4" "$5" "$6" "${r}" "${verdict}")")
+}
+
+bench_size() { # rows
+  local target_rows="$1"
+  local service_points=$(((target_rows + ROWS_PER_SERVICE_POINT - 1) / ROWS_PER_SERVICE_POINT))
+  local dir="${WORK}/size-${target_rows}"
+  # The mock broker keeps ~5 MB per partition: enough partitions that consumers never fall off the log.
+  local partitions=$((target_rows / 80000 > 12 ? target_rows / 80000 : 12))
+  table_rows=()
+  notes=()
+
+  if ! ls "${dir}/data/"*interval15*.gz >/dev/null 2>&1; then
+    log "generating ${service_points} service points x ${DAYS} days of 15-minute reads"
+    rm -rf "${dir}" && mkdir -p "${dir}"
+    "${WORK}/cli/opower-stream" generate --out "${dir}/data" --service-points "${service_points}" \
+      --days "${DAYS}" --interval 15 --seed 1 >&2
+  fi
+  local file
+  file="$(ls "${dir}/data/"*interval15*.gz)"
+  # The baselines read the decompressed rows; decompressing is not timed for them.
+  zcat "${file}" | tail -n +2 >"${dir}/rows.tsv"
+  local n
+  n="$(wc -l <"${dir}/rows.tsv")"
+  log "${n} interval rows, $(du -h "${file}" | cut -f1) gzip'd, ${partitions} partitions per topic"
+
+  log "extract stage: ours, the plain producer, kcat -P (one dev-broker, topic bench.intervals)"
+  start_broker bench "${partitions}" "${dir}/extract-broker.out"
+  local s
+  measure "${dir}/ours.out" "${WORK}/harness/opower-bench" extract-ours "${BROKER}" bench.intervals "${file}"
+  s="$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' "${dir}/ours.out")"
+  local ours_extract ours_extract_rss="${RSS_MB}"
+  ours_extract="$(rate "${n}" "${s}")"
+  measure "${dir}/plain.out" "${WORK}/harness/opower-bench" extract-plain "${BROKER}" bench.intervals "${file}"
+  s="$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' "${dir}/plain.out")"
+  local plain plain_rss="${RSS_MB}"
+  plain="$(rate "${n}" "${s}")"
+  measure "${dir}/kcat.out" kcat -P -b "${BROKER}" -t bench.intervals -K $'\t' -l \
+    -X enable.idempotence=true -X acks=all -X compression.codec=lz4 -X linger.ms=10 \
+    -X batch.num.messages=10000 -X batch.size=1000000 "${dir}/rows.tsv"
+  local kcat kcat_rss="${RSS_MB}"
+  kcat="$(rate "${n}" "${SECONDS_TAKEN}")"
+  stop_brokers
+  add_row "extract (product's reader + Avro + producer)" "${ours_extract}" "${ours_extract_rss}" \
+    "Confluent.Kafka plain producer" "${plain}" "${plain_rss}" 0.8
+  add_row "extract (product's reader + Avro + producer)" "${ours_extract}" "${ours_extract_rss}" \
+    "kcat -P (C ceiling)" "${kcat}" "${kcat_rss}" -
+
+  log "sqlite3 baseline"
+  rm -f "${dir}/baseline.sqlite"*
+  measure "${dir}/sqlite3.out" sh -c "sed 's|:rows_file|${dir}/rows.tsv|' '${ROOT}/benchmarks/baselines/sqlite3-apply.sql' \
+    | exec sqlite3 '${dir}/baseline.sqlite'"
+  local sqlite_base sqlite_base_rss="${RSS_MB}"
+  sqlite_base="$(rate "${n}" "${SECONDS_TAKEN}")"
+
+  log "psql baseline"
+  fresh_database "${BASELINE_DB}"
+  measure "${dir}/psql.out" psql -X -q -d "${BASELINE_DB}" -f "${ROOT}/benchmarks/baselines/psql-apply.sql" <"${dir}/rows.tsv"
+  local pg_base pg_base_rss="${RSS_MB}"
+  pg_base="$(rate "${n}" "${SECONDS_TAKEN}")"
+
+  local store ours ours_rss
+  for store in sqlite postgres; do
+    log "end to end: run --once --store ${store} (fresh dev-broker, fresh store)"
+    rm -rf "${dir}/inbox" "${dir}/ours.sqlite"* && mkdir -p "${dir}/inbox" && cp "${file}" "${dir}/inbox/"
+    local location="sqlite:${dir}/ours.sqlite"
+    if [ "${store}" = postgres ]; then
+      fresh_database "${BENCH_DB}"
+      location="postgres:${PG_CONNECTION/Database=${PGDATABASE_ADMIN}/Database=${BENCH_DB}}"
+    fi
+    start_broker opower "${partitions}" "${dir}/e2e-broker.out"
+    measure "${dir}/run-${store}.out" "${WORK}/cli/opower-stream" run --once --inbox "${dir}/inbox" \
+      --store "${location}" --bootstrap-servers "${BROKER}"
+    stop_brokers
+    grep -q "^Rows: ${n} read, ${n} applied, 0 rejected" "${dir}/run-${store}.out" \
+      || { log "run --once did not apply every row:"; cat "${dir}/run-${store}.out" >&2; exit 1; }
+    ours="$(rate "${n}" "${SECONDS_TAKEN}")"
+    ours_rss="${RSS_MB}"
+    # Where the time goes: the extractor logs when Kafka acknowledged the file's last row.
+    notes+=("run --once --store ${store}: ${SECONDS_TAKEN} s wall; the extractor inside it published every row in $(sed -n 's/.* published: [0-9]* rows in \([0-9]*\) ms.*/\1/p' "${dir}/run-${store}.out") ms")
+    if [ "${store}" = sqlite ]; then
+      add_row "apply SQLite (run --once end to end)" "${ours}" "${ours_rss}" \
+        "sqlite3 .import + upsert, 1 txn" "${sqlite_base}" "${sqlite_base_rss}" 0.5
+      add_row "end to end run --once, SQLite" "${ours}" "${ours_rss}" \
+        "slower of plain producer / sqlite3" "$(slower "${plain}" "${sqlite_base}")" "-" 0.5
+    else
+      add_row "apply PostgreSQL (run --once end to end)" "${ours}" "${ours_rss}" \
+        "psql COPY + INSERT ON CONFLICT" "${pg_base}" "${pg_base_rss}" 0.6
+      add_row "end to end run --once, PostgreSQL" "${ours}" "${ours_rss}" \
+        "slower of plain producer / psql" "$(slower "${plain}" "${pg_base}")" "-" 0.5
+    fi
+  done
+
+  echo
+  echo "${n} interval rows ($(nproc) cores, $(. /etc/os-release && echo "${PRETTY_NAME}"))"
+  echo
+  echo "| stage | ours rows/s | ours peak RSS MB | baseline | baseline rows/s | baseline peak RSS MB | ratio | target |"
+  echo "|---|---:|---:|---|---:|---:|---:|---|"
+  printf '%s\n' "${table_rows[@]}"
+  echo
+  printf '%s\n' "${notes[@]}"
+  echo
+}
+
+cd "${ROOT}"
+log "installing packages and starting PostgreSQL"
+infra/scripts/install-deps.sh >&2
+PG_CONNECTION="$(infra/scripts/start-postgres.sh)"
+# psql takes the same server and role from the Npgsql connection string.
+conn_value() { tr ';' '\n' <<<"${PG_CONNECTION}" | sed -n "s/^$1=//p"; }
+export PGHOST="$(conn_value Host)" PGPORT="$(conn_value Port)" PGUSER="$(conn_value Username)" PGPASSWORD="$(conn_value Password)"
+PGDATABASE_ADMIN="$(conn_value Database)"
+
+mkdir -p "${WORK}"
+log "building Release"
+dotnet build services/OpowerStream.Cli -c Release -o "${WORK}/cli" -v q -nologo >&2
+dotnet build benchmarks/OpowerStream.Benchmarks.Harness -c Release -o "${WORK}/harness" -v q -nologo >&2
+
+bench_size "${rows}"
+if [ "${scale10}" = true ]; then
+  bench_size $((rows * 10))
+fi
