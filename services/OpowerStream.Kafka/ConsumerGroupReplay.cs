@@ -4,7 +4,7 @@ namespace OpowerStream.Kafka;
 
 /// <summary>A replay was refused because consumers of the group are running; they would overwrite the new offsets.</summary>
 public sealed class ConsumerGroupActiveException(string groupId, IReadOnlyList<string> members)
-    : InvalidOperationException($"Consumer group {groupId} has {members.Count} active member(s) ({string.Join(", ", members)}); stop its consumers before replaying.")
+    : InvalidOperationException($"Consumer group {groupId} has active members ({string.Join(", ", members)}); stop its consumers before replaying.")
 {
     public IReadOnlyList<string> Members { get; } = members;
 }
@@ -18,6 +18,9 @@ public sealed class ConsumerGroupReplay : IDisposable
 {
     private readonly IConsumer<Ignore, Ignore> consumer;
     private readonly IAdminClient admin;
+    // The mock cluster's first join of a group alone takes about 3 s; a real group waits for its members to rejoin.
+    private static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(60);
+    private readonly ConsumerConfig memberConfig;
     private readonly TimeSpan timeout;
 
     public ConsumerGroupReplay(string bootstrapServers, string groupId, IReadOnlyDictionary<string, string>? clientConfig, TimeSpan timeout)
@@ -38,6 +41,14 @@ public sealed class ConsumerGroupReplay : IDisposable
 
         GroupId = groupId;
         this.timeout = timeout;
+        // The same assignor as the product's consumers, so a probe joins their group instead of being refused.
+        memberConfig = new ConsumerConfig(new Dictionary<string, string>(config))
+        {
+            PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
+            // Should the broker miss the probe's leave, it is evicted soon, not after the default 45 s.
+            SessionTimeoutMs = 6000,
+            HeartbeatIntervalMs = 1000,
+        };
         consumer = new ConsumerBuilder<Ignore, Ignore>(config).Build();
         admin = new DependentAdminClientBuilder(consumer.Handle).Build();
     }
@@ -76,18 +87,31 @@ public sealed class ConsumerGroupReplay : IDisposable
             tpo => tpo.Offset == Offset.End ? consumer.QueryWatermarkOffsets(tpo.TopicPartition, timeout).High.Value : tpo.Offset.Value));
     }
 
-    /// <summary>The client ids and hosts of the group's members; empty when no consumer of the group runs.</summary>
-    public IReadOnlyList<string> ActiveMembers()
+    /// <summary>
+    /// The client ids and hosts of the group's members (empty when no consumer of the group runs), or null when
+    /// the broker cannot list them (librdkafka's mock cluster has no DescribeGroups).
+    /// </summary>
+    public IReadOnlyList<string>? ActiveMembers()
     {
-        var group = admin.ListGroup(GroupId, timeout);
-        return group is null
-            ? []
-            : group.Members.Select(m => $"{m.ClientId}@{m.ClientHost}").ToList();
+        try
+        {
+            var group = admin.ListGroup(GroupId, timeout);
+            return group is null ? [] : group.Members.Select(m => $"{m.ClientId}@{m.ClientHost}").ToList();
+        }
+        catch (KafkaException e) when (e.Error.Code == ErrorCode.Local_UnsupportedFeature)
+        {
+            return null;
+        }
     }
 
     public ReplayPlan Plan(string topic, ReplayTarget target) => ReplayPlanner.Plan(GroupId, topic, ReadPositions(topic), target);
 
-    /// <summary>Commits the plan's changed offsets; refuses while the group has active members.</summary>
+    /// <summary>
+    /// Commits the plan's changed offsets, refusing while the group has active members. The commit is made as a
+    /// member of the group: the mock cluster accepts no other (real Kafka would also take a member-less commit),
+    /// and joining proves the group is idle: a member that is not given every partition shares the group with
+    /// running consumers. Such a probe makes them rebalance once and get their partitions back when it leaves.
+    /// </summary>
     public void Execute(ReplayPlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
@@ -97,7 +121,7 @@ public sealed class ConsumerGroupReplay : IDisposable
         }
 
         var members = ActiveMembers();
-        if (members.Count > 0)
+        if (members is { Count: > 0 })
         {
             throw new ConsumerGroupActiveException(GroupId, members);
         }
@@ -106,19 +130,9 @@ public sealed class ConsumerGroupReplay : IDisposable
             .Where(p => p.Changes)
             .Select(p => new TopicPartitionOffset(plan.Topic, p.Partition, p.NewOffset))
             .ToList();
-        if (offsets.Count == 0)
+        if (offsets.Count > 0)
         {
-            return;
-        }
-
-        consumer.Assign(offsets);
-        try
-        {
-            consumer.Commit(offsets);
-        }
-        finally
-        {
-            consumer.Unassign();
+            CommitAsSoleMember(plan, offsets);
         }
     }
 
@@ -127,6 +141,42 @@ public sealed class ConsumerGroupReplay : IDisposable
         admin.Dispose();
         consumer.Close();
         consumer.Dispose();
+    }
+
+    private void CommitAsSoleMember(ReplayPlan plan, List<TopicPartitionOffset> offsets)
+    {
+        var assigned = new HashSet<int>();
+        var newOffsets = offsets.ToDictionary(o => o.Partition.Value, o => o.Offset);
+        using var member = new ConsumerBuilder<Ignore, Ignore>(memberConfig)
+            .SetPartitionsAssignedHandler((_, partitions) =>
+            {
+                assigned.UnionWith(partitions.Select(p => p.Partition.Value));
+                // Position the member at the new offsets so it never reads from (or commits) the old ones.
+                return partitions.Select(p => new TopicPartitionOffset(p, newOffsets.GetValueOrDefault(p.Partition.Value, Offset.Unset)));
+            })
+            .SetPartitionsRevokedHandler((_, partitions) => assigned.ExceptWith(partitions.Select(p => p.Partition.Value)))
+            .Build();
+        member.Subscribe(plan.Topic);
+        try
+        {
+            var deadline = DateTime.UtcNow + JoinTimeout;
+            while (assigned.Count == 0 && DateTime.UtcNow < deadline)
+            {
+                member.Consume(TimeSpan.FromMilliseconds(100));
+            }
+
+            if (assigned.Count < plan.Partitions.Count)
+            {
+                throw new ConsumerGroupActiveException(
+                    GroupId, [$"other member(s) hold {plan.Partitions.Count - assigned.Count} of {plan.Partitions.Count} partitions"]);
+            }
+
+            member.Commit(offsets);
+        }
+        finally
+        {
+            member.Close();
+        }
     }
 
     private List<TopicPartition> Partitions(string topic)
