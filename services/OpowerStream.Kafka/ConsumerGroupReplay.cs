@@ -45,9 +45,6 @@ public sealed class ConsumerGroupReplay : IDisposable
         memberConfig = new ConsumerConfig(new Dictionary<string, string>(config))
         {
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
-            // Should the broker miss the probe's leave, it is evicted soon, not after the default 45 s.
-            SessionTimeoutMs = 6000,
-            HeartbeatIntervalMs = 1000,
         };
         consumer = new ConsumerBuilder<Ignore, Ignore>(config).Build();
         admin = new DependentAdminClientBuilder(consumer.Handle).Build();
