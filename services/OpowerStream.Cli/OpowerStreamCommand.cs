@@ -13,8 +13,6 @@ public static class OpowerStreamCommand
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(DevBrokerCommand.Create());
-        root.Subcommands.Add(ReplayCommand.Create());
-        root.Subcommands.Add(StatusCommand.Create());
         return root;
     }
 }
