@@ -29,27 +29,17 @@ public sealed class ConsumerGroupReplay : IDisposable
 
     public ConsumerGroupReplay(string bootstrapServers, string groupId, IReadOnlyDictionary<string, string>? clientConfig, TimeSpan timeout)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(bootstrapServers);
-        ArgumentException.ThrowIfNullOrWhiteSpace(groupId);
-        var config = new ConsumerConfig
-        {
-            BootstrapServers = bootstrapServers,
-            GroupId = groupId,
-            EnableAutoCommit = false,
-            EnableAutoOffsetStore = false,
-        };
-        foreach (var (property, value) in clientConfig ?? new Dictionary<string, string>())
-        {
-            config.Set(property, value);
-        }
-
+        var config = KafkaClientConfigs.GroupReader(bootstrapServers, groupId, clientConfig);
+        config.EnableAutoOffsetStore = false;
         GroupId = groupId;
         this.timeout = timeout;
-        // The same assignor as the product's consumers, so a probe joins their group instead of being refused.
-        memberConfig = new ConsumerConfig(new Dictionary<string, string>(config))
+        // The same assignor as the product's consumers (KafkaClientConfigs.Consumer, where Kafka:Consumer may
+        // override it), so the probe joins their group instead of being refused or mixing protocols.
+        memberConfig = new ConsumerConfig(new Dictionary<string, string>(config));
+        if (clientConfig?.ContainsKey("partition.assignment.strategy") != true)
         {
-            PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
-        };
+            memberConfig.PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky;
+        }
         consumer = new ConsumerBuilder<Ignore, Ignore>(config).Build();
         admin = new DependentAdminClientBuilder(consumer.Handle).Build();
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using OpowerStream.Domain;
 using OpowerStream.Testing;
 using Xunit.Abstractions;
@@ -42,7 +43,9 @@ public sealed class StatusTests(KafkaFixture kafka, PostgresFixture postgres, IT
         // The run's consumers left cleanly: none recorded any more.
         Assert.Contains(["Consumers", "(0)"], lines);
         Assert.Contains(["Last", "rejects", $"(10", "of", $"{rejects.Length})"], lines);
-        var lastReject = rejects[^1].Split(',');
+        // The latest rejects come from the newest files; the generated files share one timestamp, so it is the file name, then the line.
+        Assert.Single(result.Files.Select(f => f.FileName[^17..]).Distinct());
+        var lastReject = rejects.Select(r => r.Split(',')).OrderBy(r => r[1], StringComparer.Ordinal).ThenBy(r => long.Parse(r[2], CultureInfo.InvariantCulture)).Last();
         Assert.Equal([lastReject[0], lastReject[1], lastReject[2], lastReject[3]], lines[^1][..4]);
     }
 

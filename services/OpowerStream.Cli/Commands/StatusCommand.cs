@@ -24,20 +24,21 @@ internal static class StatusCommand
             {
                 var files = await opened.GetFilesAsync(ct).ConfigureAwait(false);
                 var members = await opened.GetMembersAsync(groupId: null, ct).ConfigureAwait(false);
-                var lastRejects = new Queue<RejectRecord>(StatusReport.RejectsShown);
+                // The latest rejects: those of the newest files (by the timestamp in their name), last lines first out.
+                var latest = new PriorityQueue<RejectRecord, SourceSequence>(StatusReport.RejectsShown + 1);
                 var rejectCount = 0L;
                 await foreach (var reject in opened.ReadRejectsAsync(ct).ConfigureAwait(false))
                 {
                     rejectCount++;
-                    if (lastRejects.Count == StatusReport.RejectsShown)
+                    latest.Enqueue(reject, reject.Lineage.Sequence);
+                    if (latest.Count > StatusReport.RejectsShown)
                     {
-                        lastRejects.Dequeue();
+                        latest.Dequeue();
                     }
-
-                    lastRejects.Enqueue(reject);
                 }
 
-                StatusReport.Write(Console.Out, new StatusData(files, members, [.. lastRejects], rejectCount, MeasureLag(settings)), DateTime.UtcNow);
+                var lastRejects = latest.UnorderedItems.Select(item => item.Element).OrderBy(r => r.Lineage.Sequence).ToList();
+                StatusReport.Write(Console.Out, new StatusData(files, members, lastRejects, rejectCount, MeasureLag(settings)), DateTime.UtcNow);
             }
 
             return 0;
