@@ -67,15 +67,53 @@ public sealed class ConsumerGroupReplay : IDisposable
     /// <summary>
     /// The first offset at or after <paramref name="time"/> in each partition, through the broker's timestamp
     /// index; a partition with no such record maps to its end. Needs real Kafka: librdkafka's mock cluster has no
-    /// timestamp index and answers -1 (the end) everywhere, so this is not covered by the tests run here.
+    /// timestamp index and answers "none" (the end) everywhere, which would silently skip every record; that answer
+    /// is checked against the partition's last record, and refused when that record is from <paramref name="time"/> or later.
     /// </summary>
     public ReplayToOffsets OffsetsAt(string topic, DateTimeOffset time)
     {
         var timestamp = new Timestamp(time.UtcDateTime, TimestampType.CreateTime);
         var found = consumer.OffsetsForTimes(Partitions(topic).Select(tp => new TopicPartitionTimestamp(tp, timestamp)), timeout);
-        return new ReplayToOffsets(found.ToDictionary(
-            tpo => tpo.Partition.Value,
-            tpo => tpo.Offset == Offset.End ? consumer.QueryWatermarkOffsets(tpo.TopicPartition, timeout).High.Value : tpo.Offset.Value));
+        var offsets = new Dictionary<int, long>();
+        foreach (var tpo in found)
+        {
+            if (tpo.Offset.Value >= 0)
+            {
+                offsets[tpo.Partition.Value] = tpo.Offset.Value;
+                continue;
+            }
+
+            var watermarks = consumer.QueryWatermarkOffsets(tpo.TopicPartition, timeout);
+            if (LastRecordTime(tpo.TopicPartition, watermarks) is { } last && last >= time.UtcDateTime)
+            {
+                throw new InvalidOperationException(
+                    $"The brokers found no record at or after {time:O} in {tpo.TopicPartition}, whose last record is from {last:O}: "
+                    + "they have no timestamp index (librdkafka's mock cluster, the embedded broker, has none). Replay by time needs real Kafka; use --to-offset or --shift-by here.");
+            }
+
+            offsets[tpo.Partition.Value] = watermarks.High.Value;
+        }
+
+        return new ReplayToOffsets(offsets);
+    }
+
+    /// <summary>The timestamp of the partition's last record, or null when it is empty or that record cannot be read (a transaction marker).</summary>
+    private DateTime? LastRecordTime(TopicPartition partition, WatermarkOffsets watermarks)
+    {
+        if (watermarks.High.Value <= watermarks.Low.Value)
+        {
+            return null;
+        }
+
+        consumer.Assign(new TopicPartitionOffset(partition, watermarks.High.Value - 1));
+        try
+        {
+            return consumer.Consume(TimeSpan.FromSeconds(5))?.Message?.Timestamp.UtcDateTime;
+        }
+        finally
+        {
+            consumer.Unassign();
+        }
     }
 
     /// <summary>

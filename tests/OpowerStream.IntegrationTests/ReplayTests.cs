@@ -119,7 +119,7 @@ public sealed class ReplayTests(KafkaFixture kafka, PostgresFixture postgres, IT
     /// everywhere), so this runs only against real Kafka (<c>KAFKA_BOOTSTRAP_SERVERS</c>) and is reported as
     /// skipped otherwise.
     /// </summary>
-    [RealKafkaFact]
+    [BrokerFact(realKafka: true)]
     public async Task Replay_to_a_datetime_moves_each_partition_to_its_first_record_at_or_after_it()
     {
         var startedAt = DateTimeOffset.UtcNow.AddSeconds(-1);
@@ -133,6 +133,23 @@ public sealed class ReplayTests(KafkaFixture kafka, PostgresFixture postgres, IT
 
         Assert.Equal(0, (await ExecuteAsync(scenario, "intervals", "--to-datetime", DateTimeOffset.UtcNow.AddHours(1).ToString("O"))).ExitCode);
         Assert.All(replay.ReadPositions(topic), p => Assert.Equal(p.HighWatermark, p.CommittedOffset));
+    }
+
+    [BrokerFact(realKafka: false)]
+    public async Task Replay_to_a_datetime_on_the_mock_broker_is_refused_instead_of_skipping_every_record()
+    {
+        await using var scenario = await CreateAsync(kafka, postgres, output, "replay-datetime-mock");
+        scenario.Drop(TestFiles.AccountFileName(20260101000000), TestFiles.Accounts(("1", "ER-A", "2026-01-01 00:00:00")));
+        Assert.True((await scenario.RunOnceAsync(Entity.Rate)).Succeeded);
+        var topic = scenario.Topics.Rows(Entity.Rate);
+        using var replay = Replay(scenario, Entity.Rate);
+        var before = replay.ReadPositions(topic);
+
+        var run = await ExecuteAsync(scenario, "rates", "--to-datetime", "2020-01-01T00:00:00Z");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("they have no timestamp index", run.Stderr, StringComparison.Ordinal);
+        Assert.Equal(before, replay.ReadPositions(topic));
     }
 
     private ConsumerGroupReplay Replay(PipelineScenario scenario, Entity entity) =>
@@ -158,14 +175,23 @@ public sealed class ReplayTests(KafkaFixture kafka, PostgresFixture postgres, IT
     }
 }
 
-/// <summary>A test that needs real Kafka: shown as skipped, with the reason, unless <c>KAFKA_BOOTSTRAP_SERVERS</c> is set.</summary>
-public sealed class RealKafkaFactAttribute : FactAttribute
+/// <summary>
+/// A test for one kind of broker: real Kafka (<c>KAFKA_BOOTSTRAP_SERVERS</c> set) or the mock cluster. On the other
+/// kind it is reported as skipped, with the reason, never as passed.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class BrokerFactAttribute : FactAttribute
 {
-    public RealKafkaFactAttribute()
+    public BrokerFactAttribute(bool realKafka)
     {
-        if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(KafkaFixture.BootstrapServersVariable)))
+        var real = !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(KafkaFixture.BootstrapServersVariable));
+        if (realKafka && !real)
         {
             Skip = $"Needs real Kafka (a broker with a timestamp index; librdkafka's mock cluster has none): set {KafkaFixture.BootstrapServersVariable}.";
+        }
+        else if (!realKafka && real)
+        {
+            Skip = "Checks the embedded mock broker's behaviour; runs when KAFKA_BOOTSTRAP_SERVERS is not set.";
         }
     }
 }

@@ -19,6 +19,8 @@ namespace OpowerStream.Cli.Commands;
 /// </summary>
 internal static class RedriveCommand
 {
+    private const int LinesShown = 20;
+
     public static Command Create()
     {
         var entity = OperatorSettings.EntityArgument();
@@ -95,8 +97,9 @@ internal static class RedriveCommand
             $"Redrive plan for {entity.Name()}: {rejects.Count} row(s) from {rejects.Select(r => r.Lineage.SourceFile).Distinct(StringComparer.Ordinal).Count()} file(s)"));
         foreach (var group in rejects.GroupBy(r => (r.Lineage.SourceFile, r.Rule)))
         {
+            var lines = string.Join(",", group.Take(LinesShown).Select(r => r.Lineage.Line)) + (group.Count() > LinesShown ? ",..." : "");
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {group.Key.SourceFile}  {group.Key.Rule}  {group.Count()} row(s), lines {string.Join(",", group.Select(r => r.Lineage.Line))}"));
+                $"  {group.Key.SourceFile}  {group.Key.Rule}  {group.Count()} row(s), lines {lines}"));
         }
 
         if (withoutEvent > 0)
