@@ -13,6 +13,9 @@ public static class OpowerStreamCommand
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(DevBrokerCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(ReplayCommand.Create());
+        root.Subcommands.Add(RedriveCommand.Create());
         return root;
     }
 }

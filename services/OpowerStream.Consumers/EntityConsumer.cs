@@ -48,6 +48,8 @@ public sealed class EntityConsumer<T>(
     {
         var topic = topics.Rows(entity);
         var group = options.GroupId(entityName);
+        // Recorded before joining the group and removed after leaving it (disposed after the consumer below).
+        await using var membership = await ConsumerMembership.StartAsync(storeHost.Store, group, entityName, logger, ct).ConfigureAwait(false);
         using var consumer = new ConsumerBuilder<byte[], byte[]>(KafkaClientConfigs.Consumer(kafkaOptions.Value, group))
             .SetPartitionsAssignedHandler((c, assigned) =>
             {
@@ -143,6 +145,7 @@ public sealed class EntityConsumer<T>(
                 continue;
             }
 
+            var redriven = RedriveHeader.IsOn(record.Message.Headers);
             var validated = pipeline.Validator.Validate(raw);
             if (validated.IsValid)
             {
@@ -151,12 +154,13 @@ public sealed class EntityConsumer<T>(
             else
             {
                 var rejection = validated.Rejection!;
-                var reject = new RejectRecord(entityName, raw.Lineage, rejection.Rule, rejection.Field, rejection.Message, RawRowText.Of(raw, entity));
+                var reject = new RejectRecord(entityName, raw.Lineage, rejection.Rule, rejection.Field, rejection.Message,
+                    RawRowText.Of(raw, entity), Convert.ToBase64String(record.Message.Value ?? []));
                 rejects.Add(reject);
                 deadLetters.Add(DeadLetter(record, reject));
             }
 
-            processed.Add(new ProcessedRow(raw.Lineage.SourceFile, record.Partition.Value, raw.Lineage.Line, !validated.IsValid));
+            processed.Add(new ProcessedRow(raw.Lineage.SourceFile, record.Partition.Value, raw.Lineage.Line, !validated.IsValid, redriven));
         }
 
         PublishDeadLetters(deadLetters, ct);

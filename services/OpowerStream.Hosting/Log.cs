@@ -52,4 +52,13 @@ public static partial class Log
 
     [LoggerMessage(1300, LogLevel.Information, "Embedded Kafka broker (librdkafka mock cluster) at {BootstrapServers}")]
     public static partial void EmbeddedBroker(ILogger logger, string bootstrapServers);
+
+    [LoggerMessage(1500, LogLevel.Debug, "Consumer {Entity}: member {Member} of group {Group} recorded in the store")]
+    public static partial void MemberRecorded(ILogger logger, string entity, string member, string group);
+
+    [LoggerMessage(1501, LogLevel.Warning, "Consumer {Entity}: recording member {Member} in the store failed; replay may not see this consumer until the next heartbeat")]
+    public static partial void MemberRecordFailed(ILogger logger, string entity, string member, Exception exception);
+
+    [LoggerMessage(1502, LogLevel.Information, "Consumer {Entity}: member {Member} left group {Group} and its record was removed")]
+    public static partial void MemberRemoved(ILogger logger, string entity, string member, string group);
 }

@@ -41,22 +41,9 @@ public sealed class ConsumerLagMonitor : IDisposable
         IEnumerable<string> topics,
         IReadOnlyDictionary<string, string>? clientConfig)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(bootstrapServers);
-        ArgumentException.ThrowIfNullOrWhiteSpace(groupId);
         ArgumentNullException.ThrowIfNull(topics);
-        var config = new ConsumerConfig
-        {
-            BootstrapServers = bootstrapServers,
-            GroupId = groupId,
-            EnableAutoCommit = false,
-        };
-        foreach (var (property, value) in clientConfig ?? new Dictionary<string, string>())
-        {
-            config.Set(property, value);
-        }
-
         this.topics = topics.ToHashSet(StringComparer.Ordinal);
-        consumer = new ConsumerBuilder<Ignore, Ignore>(config).Build();
+        consumer = new ConsumerBuilder<Ignore, Ignore>(KafkaClientConfigs.GroupReader(bootstrapServers, groupId, clientConfig)).Build();
     }
 
     public IReadOnlyList<PartitionLag> Measure(TimeSpan timeout)

@@ -56,6 +56,24 @@ public static class KafkaClientConfigs
     }
 
     /// <summary>
+    /// A client of a group that never joins it (it does not subscribe) and never commits on its own: it reads the
+    /// group's committed offsets (lag, replay plans). <paramref name="clientConfig"/> (<c>Kafka:Consumer</c>) applies last.
+    /// </summary>
+    public static ConsumerConfig GroupReader(string bootstrapServers, string groupId, IReadOnlyDictionary<string, string>? clientConfig)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(bootstrapServers);
+        ArgumentException.ThrowIfNullOrWhiteSpace(groupId);
+        var config = new ConsumerConfig
+        {
+            BootstrapServers = bootstrapServers,
+            GroupId = groupId,
+            EnableAutoCommit = false,
+        };
+        ApplyOverrides(config, clientConfig ?? new Dictionary<string, string>());
+        return config;
+    }
+
+    /// <summary>
     /// Where to start each newly assigned partition: at the group's committed offset, or at the beginning of
     /// the log when the group has none yet. Call from <c>SetPartitionsAssignedHandler</c> and return the result.
     /// </summary>

@@ -37,9 +37,25 @@ public interface IPipelineStore : IAsyncDisposable
 
     /// <summary>
     /// Rejected rows and refused files (line 0, rule = refusal reason), sorted by entity, source file, line.
+    /// A reject whose row was applied after a redrive is resolved and no longer listed.
     /// </summary>
     IAsyncEnumerable<RejectRecord> ReadRejectsAsync(CancellationToken ct);
 
     /// <summary>Every rate value a correction displaced, sorted by agreement, effective date, sequence.</summary>
     IAsyncEnumerable<RateAuditEntry> ReadRateAuditAsync(CancellationToken ct);
+
+    /// <summary>One entity's rejected rows with their redrive state, sorted by source file then line.</summary>
+    IAsyncEnumerable<StoredReject> ReadStoredRejectsAsync(RejectQuery query, CancellationToken ct);
+
+    /// <summary>Records that a redrive re-published these rows of <paramref name="entity"/> at <paramref name="at"/>.</summary>
+    Task MarkRedrivenAsync(string entity, IReadOnlyList<Lineage> rows, DateTime at, CancellationToken ct);
+
+    /// <summary>Registers a consumer instance, or refreshes its heartbeat (same group and member id).</summary>
+    Task RecordMemberAsync(ConsumerMember member, CancellationToken ct);
+
+    /// <summary>Removes a consumer instance's record (on its clean shutdown, after it left its group).</summary>
+    Task RemoveMemberAsync(string groupId, string memberId, CancellationToken ct);
+
+    /// <summary>The recorded consumer instances of <paramref name="groupId"/> (all groups when null), stale ones included.</summary>
+    Task<IReadOnlyList<ConsumerMember>> GetMembersAsync(string? groupId, CancellationToken ct);
 }

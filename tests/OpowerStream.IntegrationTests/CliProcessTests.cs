@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Confluent.Kafka;
 using Xunit.Abstractions;
 using static OpowerStream.IntegrationTests.TestFiles;
@@ -40,22 +39,14 @@ public sealed class CliProcessTests(ITestOutputHelper output) : IDisposable
     public async Task Dev_broker_serves_the_product_topics_to_other_processes()
     {
         using var broker = Start("dev-broker", "--partitions", "2", "--topic-prefix", "devtest");
-        try
-        {
-            var bootstrap = await broker.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            Assert.False(string.IsNullOrWhiteSpace(bootstrap));
-            using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
-            var topic = admin.GetMetadata("devtest.rates", TimeSpan.FromSeconds(10)).Topics.Single();
-            Assert.Equal(2, topic.Partitions.Count);
+        var bootstrap = await broker.WaitForStdoutLineAsync(line => line.Length > 0, TimeSpan.FromSeconds(30));
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
+        var topic = admin.GetMetadata("devtest.rates", TimeSpan.FromSeconds(10)).Topics.Single();
+        Assert.Equal(2, topic.Partitions.Count);
 
-            using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = bootstrap }).Build();
-            var delivered = await producer.ProduceAsync("devtest.intervals", new Message<string, string> { Key = "SP-1", Value = "hello" });
-            Assert.Equal(PersistenceStatus.Persisted, delivered.Status);
-        }
-        finally
-        {
-            broker.Kill(entireProcessTree: true);
-        }
+        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = bootstrap }).Build();
+        var delivered = await producer.ProduceAsync("devtest.intervals", new Message<string, string> { Key = "SP-1", Value = "hello" });
+        Assert.Equal(PersistenceStatus.Persisted, delivered.Status);
     }
 
     [Fact]
@@ -95,43 +86,10 @@ public sealed class CliProcessTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => work.Delete(recursive: true);
 
-    private sealed record ProcessResult(int ExitCode, string Stdout, string Stderr);
+    private Task<OpowerStreamProcess.Result> RunAsync(params string[] arguments) => RunAsync(arguments, []);
 
-    private Task<ProcessResult> RunAsync(params string[] arguments) => RunAsync(arguments, []);
+    private Task<OpowerStreamProcess.Result> RunAsync(string[] arguments, params (string Name, string Value)[] environment) =>
+        OpowerStreamProcess.RunAsync(output, work.FullName, arguments, environment);
 
-    private async Task<ProcessResult> RunAsync(string[] arguments, params (string Name, string Value)[] environment)
-    {
-        using var process = Start(arguments, environment);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
-        var result = new ProcessResult(process.ExitCode, await stdout, await stderr);
-        output.WriteLine($"opower-stream {string.Join(' ', arguments)} -> {result.ExitCode}\n{result.Stdout}\n{result.Stderr}");
-        return result;
-    }
-
-    private Process Start(params string[] arguments) => Start(arguments, []);
-
-    private Process Start(string[] arguments, (string Name, string Value)[] environment)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = work.FullName,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "opower-stream.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        return Process.Start(start)!;
-    }
+    private OpowerStreamProcess Start(params string[] arguments) => OpowerStreamProcess.Start(output, work.FullName, arguments);
 }

@@ -111,5 +111,20 @@ internal static class PostgresSchema
                 PRIMARY KEY (source_file, partition_id)
             );
             """),
+        new(2, "redrive: rejects keep their original event and redrive state; consumer instances record themselves", """
+            ALTER TABLE rejects ADD COLUMN original_event text;
+            ALTER TABLE rejects ADD COLUMN redriven_at timestamptz;
+            ALTER TABLE rejects ADD COLUMN resolved_at timestamptz;
+
+            CREATE TABLE consumer_members (
+                group_id text COLLATE "C" NOT NULL,
+                member_id text COLLATE "C" NOT NULL,
+                host text NOT NULL,
+                process_id integer NOT NULL,
+                started_at timestamptz NOT NULL,
+                last_heartbeat timestamptz NOT NULL,
+                PRIMARY KEY (group_id, member_id)
+            );
+            """),
     ];
 }

@@ -13,25 +13,35 @@ namespace OpowerStream.Storage.Relational;
 /// </summary>
 internal abstract class RelationalPipelineStore(IColumnValues columnValues) : IPipelineStore
 {
+    // A reject resolved by a redrive was counted as rejected when first consumed: it moves to applied.
     private const string FilesSql = """
         SELECT l.file_name, l.entity, l.status, l.rows_read,
-               COALESCE(p.rows_valid, 0), COALESCE(p.rows_rejected, 0), l.refusal_reason, l.refusal_message
+               COALESCE(p.rows_valid, 0) + COALESCE(r.resolved, 0), COALESCE(p.rows_rejected, 0) - COALESCE(r.resolved, 0),
+               l.refusal_reason, l.refusal_message
         FROM file_ledger l
         LEFT JOIN (
             SELECT source_file, CAST(SUM(rows_valid) AS BIGINT) AS rows_valid,
                    CAST(SUM(rows_rejected) AS BIGINT) AS rows_rejected
             FROM file_progress GROUP BY source_file) p ON p.source_file = l.file_name
+        LEFT JOIN (
+            SELECT source_file, CAST(COUNT(*) AS BIGINT) AS resolved
+            FROM rejects WHERE resolved_at IS NOT NULL GROUP BY source_file) r ON r.source_file = l.file_name
         ORDER BY l.file_name
         """;
 
     // Refused files are rejects too (line 0), so one listing shows everything that was not applied.
     private const string RejectsSql = """
-        SELECT entity, source_file, line, file_timestamp, rule, field, message, raw_row FROM rejects
+        SELECT entity, source_file, line, file_timestamp, rule, field, message, raw_row, original_event
+        FROM rejects WHERE resolved_at IS NULL
         UNION ALL
         SELECT COALESCE(entity, @unknownEntity), file_name, 0, 0, COALESCE(refusal_reason, ''), NULL,
-               COALESCE(refusal_message, refusal_reason, ''), ''
+               COALESCE(refusal_message, refusal_reason, ''), '', NULL
         FROM file_ledger WHERE status = @refused
         ORDER BY 1, 2, 3
+        """;
+
+    private const string ResolveRedrivenSql = """
+        UPDATE rejects SET resolved_at = @at WHERE source_file = @file AND line = @line AND resolved_at IS NULL
         """;
 
     /// <summary>Opens a connection ready for use (pragmas set, pooled where the provider pools).</summary>
@@ -77,19 +87,10 @@ internal abstract class RelationalPipelineStore(IColumnValues columnValues) : IP
     public Task ApplyRatesAsync(StoreBatch<RateRow> batch, CancellationToken ct) =>
         ApplyAsync(batch, (connection, transaction, token) => WriteRatesAsync(connection, transaction, batch.Rows, token), ct);
 
-    public async Task RecordFileAsync(FileLedgerEntry entry, CancellationToken ct)
+    public Task RecordFileAsync(FileLedgerEntry entry, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
-            {
-                await WriteAsync(connection, transaction, Tables.FileLedger, [entry], ct).ConfigureAwait(false);
-                await transaction.CommitAsync(ct).ConfigureAwait(false);
-            }
-        }
+        return InTransactionAsync((connection, transaction, token) => WriteAsync(connection, transaction, Tables.FileLedger, [entry], token), ct);
     }
 
     public async Task<IReadOnlyList<FileReconciliation>> GetFilesAsync(CancellationToken ct)
@@ -138,6 +139,117 @@ internal abstract class RelationalPipelineStore(IColumnValues columnValues) : IP
             [("@unknownEntity", RejectRecord.UnknownEntity), ("@refused", nameof(FileStatus.Refused))],
             ct);
 
+    public IAsyncEnumerable<StoredReject> ReadStoredRejectsAsync(RejectQuery query, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var table = Tables.Rejects;
+        var sql = new System.Text.StringBuilder($"SELECT {table.ColumnList}, redriven_at, resolved_at FROM {table.Name} WHERE entity = @entity");
+        var parameters = new List<(string Name, object Value)> { ("@entity", query.Entity) };
+        if (query.Rule is not null)
+        {
+            sql.Append(" AND rule = @rule");
+            parameters.Add(("@rule", query.Rule));
+        }
+
+        if (query.SourceFile is not null)
+        {
+            sql.Append(" AND source_file = @file");
+            parameters.Add(("@file", query.SourceFile));
+        }
+
+        if (!query.IncludeRedriven)
+        {
+            sql.Append(" AND redriven_at IS NULL");
+        }
+
+        if (!query.IncludeResolved)
+        {
+            sql.Append(" AND resolved_at IS NULL");
+        }
+
+        sql.Append(" ORDER BY source_file, line");
+        var redrivenAt = table.Columns.Count;
+        return ReadAsync(
+            sql.ToString(),
+            row => new StoredReject(table.FromRow(row), row.NullableUtc(redrivenAt), row.NullableUtc(redrivenAt + 1)),
+            parameters,
+            ct);
+    }
+
+    public async Task MarkRedrivenAsync(string entity, IReadOnlyList<Lineage> rows, DateTime at, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        await InTransactionAsync(async (connection, transaction, token) =>
+        {
+            foreach (var row in rows)
+            {
+                await using var update = connection.Command(transaction, """
+                    UPDATE rejects SET redriven_at = @at WHERE entity = @entity AND source_file = @file AND line = @line
+                    """)
+                    .With("@at", columnValues.ToParameter(at, ColumnType.Timestamp))
+                    .With("@entity", entity).With("@file", row.SourceFile).With("@line", row.Line);
+                await update.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+            }
+        }, ct).ConfigureAwait(false);
+    }
+
+    public Task RecordMemberAsync(ConsumerMember member, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        return InTransactionAsync((connection, transaction, token) =>
+            WriteAsync(connection, transaction, Tables.ConsumerMembers, [member], token), ct);
+    }
+
+    public Task RemoveMemberAsync(string groupId, string memberId, CancellationToken ct) =>
+        InTransactionAsync(async (connection, transaction, token) =>
+        {
+            await using var delete = connection
+                .Command(transaction, "DELETE FROM consumer_members WHERE group_id = @group AND member_id = @member")
+                .With("@group", groupId).With("@member", memberId);
+            await delete.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+        }, ct);
+
+    public async Task<IReadOnlyList<ConsumerMember>> GetMembersAsync(string? groupId, CancellationToken ct)
+    {
+        var table = Tables.ConsumerMembers;
+        var members = new List<ConsumerMember>();
+        var rows = groupId is null
+            ? ReadAsync(table.SelectAllSql, table.FromRow, [], ct)
+            : ReadAsync($"SELECT {table.ColumnList} FROM {table.Name} WHERE group_id = @group ORDER BY {table.KeyList}", table.FromRow, [("@group", groupId)], ct);
+        await foreach (var member in rows.ConfigureAwait(false))
+        {
+            members.Add(member);
+        }
+
+        return members;
+    }
+
+    private async Task InTransactionAsync(Func<DbConnection, DbTransaction, CancellationToken, Task> work, CancellationToken ct)
+    {
+        var connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                await work(connection, transaction, ct).ConfigureAwait(false);
+                await transaction.CommitAsync(ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task ResolveRedrivenAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<ProcessedRow> processed, CancellationToken ct)
+    {
+        var at = columnValues.ToParameter(DateTime.UtcNow, ColumnType.Timestamp);
+        foreach (var row in processed.Where(row => row is { Redriven: true, Rejected: false }))
+        {
+            await using var resolve = connection.Command(transaction, ResolveRedrivenSql)
+                .With("@at", at).With("@file", row.SourceFile).With("@line", row.Line);
+            await resolve.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+    }
+
     private static RatePeriod PeriodOf(AgreementRateVersion version, AgreementRateVersion? next) =>
         new(
             version.ServiceAgreementId,
@@ -151,22 +263,17 @@ internal abstract class RelationalPipelineStore(IColumnValues columnValues) : IP
             row.Text(0), row.NullableText(1), Enum.Parse<FileStatus>(row.Text(2)), row.Int64(3),
             row.Int64(4), row.Int64(5), row.NullableText(6), row.NullableText(7));
 
-    private async Task ApplyAsync<T>(
+    private Task ApplyAsync<T>(
         StoreBatch<T> batch, Func<DbConnection, DbTransaction, CancellationToken, Task> writeRows, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        return InTransactionAsync(async (connection, transaction, token) =>
         {
-            var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
-            {
-                await writeRows(connection, transaction, ct).ConfigureAwait(false);
-                await WriteAsync(connection, transaction, Tables.Rejects, batch.Rejects, ct).ConfigureAwait(false);
-                await CountProcessedAsync(connection, transaction, batch.Processed, ct).ConfigureAwait(false);
-                await transaction.CommitAsync(ct).ConfigureAwait(false);
-            }
-        }
+            await writeRows(connection, transaction, token).ConfigureAwait(false);
+            await WriteAsync(connection, transaction, Tables.Rejects, batch.Rejects, token).ConfigureAwait(false);
+            await CountProcessedAsync(connection, transaction, batch.Processed, token).ConfigureAwait(false);
+            await ResolveRedrivenAsync(connection, transaction, batch.Processed, token).ConfigureAwait(false);
+        }, ct);
     }
 
     private Task WriteAsync<T>(
@@ -202,7 +309,8 @@ internal abstract class RelationalPipelineStore(IColumnValues columnValues) : IP
     private async Task CountProcessedAsync(
         DbConnection connection, DbTransaction transaction, IReadOnlyList<ProcessedRow> processed, CancellationToken ct)
     {
-        foreach (var progress in FileProgress.Group(processed))
+        // A redriven event was counted when it was first consumed; counting it again would break rows read = applied + rejected.
+        foreach (var progress in FileProgress.Group([.. processed.Where(row => !row.Redriven)]))
         {
             // Create the counter row first so that the SELECT below can lock it.
             await using (var create = connection.Command(transaction, """

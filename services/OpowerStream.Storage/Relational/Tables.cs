@@ -76,16 +76,27 @@ internal static class Tables
     public static readonly StoreTable<RejectRecord> Rejects = new(
         "rejects",
         [new("entity", Text), new("source_file", Text), new("line", BigInt)],
-        [new("file_timestamp", BigInt), new("rule", Text), new("field", Text), new("message", Text), new("raw_row", Text)],
+        [
+            new("file_timestamp", BigInt), new("rule", Text), new("field", Text), new("message", Text), new("raw_row", Text),
+            new("original_event", Text),
+        ],
         ConflictRule.Ignore,
         row =>
         [
             row.Entity, row.Lineage.SourceFile, row.Lineage.Line,
-            row.Lineage.FileTimestamp, row.Rule, row.Field, row.Message, row.RawRow,
+            row.Lineage.FileTimestamp, row.Rule, row.Field, row.Message, row.RawRow, row.OriginalEvent,
         ],
         row => new RejectRecord(
             row.Text(0), new Lineage(row.Text(1), row.Int64(3), row.Int64(2)),
-            row.Text(4), row.NullableText(5), row.Text(6), row.Text(7)));
+            row.Text(4), row.NullableText(5), row.Text(6), row.Text(7), row.NullableText(8)));
+
+    public static readonly StoreTable<ConsumerMember> ConsumerMembers = new(
+        "consumer_members",
+        [new("group_id", Text), new("member_id", Text)],
+        [new("host", Text), new("process_id", Integer), new("started_at", Timestamp), new("last_heartbeat", Timestamp)],
+        ConflictRule.Replace,
+        row => [row.GroupId, row.MemberId, row.Host, row.ProcessId, row.StartedAt, row.LastHeartbeat],
+        row => new ConsumerMember(row.Text(0), row.Text(1), row.Text(2), row.Int32(3), row.Utc(4), row.Utc(5)));
 
     public static readonly StoreTable<FileLedgerEntry> FileLedger = new(
         "file_ledger",

@@ -108,5 +108,20 @@ internal static class SqliteSchema
                 PRIMARY KEY (source_file, partition_id)
             ) WITHOUT ROWID;
             """),
+        new(2, "redrive: rejects keep their original event and redrive state; consumer instances record themselves", """
+            ALTER TABLE rejects ADD COLUMN original_event TEXT;
+            ALTER TABLE rejects ADD COLUMN redriven_at INTEGER;
+            ALTER TABLE rejects ADD COLUMN resolved_at INTEGER;
+
+            CREATE TABLE consumer_members (
+                group_id TEXT NOT NULL,
+                member_id TEXT NOT NULL,
+                host TEXT NOT NULL,
+                process_id INTEGER NOT NULL,
+                started_at INTEGER NOT NULL,
+                last_heartbeat INTEGER NOT NULL,
+                PRIMARY KEY (group_id, member_id)
+            ) WITHOUT ROWID;
+            """),
     ];
 }
