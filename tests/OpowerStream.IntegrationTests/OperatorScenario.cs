@@ -13,20 +13,11 @@ namespace OpowerStream.IntegrationTests;
 /// </summary>
 internal static class OperatorScenario
 {
-    private const string SessionTimeoutMs = "6000";
-
-    public static async Task<PipelineScenario> CreateAsync(KafkaFixture kafka, PostgresFixture postgres, ITestOutputHelper output, string name)
-    {
-        var scenario = await PipelineScenario.CreateAsync(kafka, postgres, StoreKind.Sqlite, output, name);
-        scenario.Settings["Kafka:Consumer:session.timeout.ms"] = SessionTimeoutMs;
-        return scenario;
-    }
-
     /// <summary>A scenario that already ran a small generated day of all three entities, some rows bad, through the pipeline.</summary>
     public static async Task<(PipelineScenario Scenario, Cli.RunOnceResult Result)> RunGeneratedAsync(
         KafkaFixture kafka, PostgresFixture postgres, ITestOutputHelper output, string name)
     {
-        var scenario = await CreateAsync(kafka, postgres, output, name);
+        var scenario = await PipelineScenario.CreateAsync(kafka, postgres, StoreKind.Sqlite, output, name);
         var generated = SampleGenerator.Generate(new GeneratorOptions
         {
             OutputDirectory = scenario.Inbox,
@@ -52,7 +43,7 @@ internal static class OperatorScenario
             Path.GetTempPath(),
             [.. arguments, "--bootstrap-servers", kafka.BootstrapServers],
             ("Kafka__TopicPrefix", scenario.Topics.Prefix),
-            ("Kafka__Consumer__session.timeout.ms", SessionTimeoutMs),
+            ("Kafka__Consumer__session.timeout.ms", PipelineScenario.SessionTimeoutMs),
             ("Consumers__GroupPrefix", scenario.GroupPrefix));
 
     /// <summary>Runs the named consumers (no extractor) until their groups committed the end of every partition, then stops them.</summary>

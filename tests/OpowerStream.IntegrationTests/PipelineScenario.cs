@@ -22,6 +22,9 @@ namespace OpowerStream.IntegrationTests;
 /// </summary>
 public sealed class PipelineScenario : IAsyncDisposable
 {
+    /// <summary>The consumers' session timeout in tests, also for child processes.</summary>
+    public const string SessionTimeoutMs = "6000";
+
     private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(60);
     private readonly KafkaFixture kafka;
     private readonly ITestOutputHelper output;
@@ -131,6 +134,9 @@ public sealed class PipelineScenario : IAsyncDisposable
             ["Kafka:TopicPrefix"] = Topics.Prefix,
             ["Kafka:Partitions"] = "3",
             ["Kafka:Consumer:auto.commit.interval.ms"] = "100",
+            // The mock broker holds a group's rebalance for the session timeout (less a second) after a
+            // member leaves or joins a running group; the default 45 s would dominate every test.
+            ["Kafka:Consumer:session.timeout.ms"] = PipelineScenario.SessionTimeoutMs,
             ["Consumers:GroupPrefix"] = GroupPrefix,
             ["Consumers:MaxBatchWait"] = "00:00:00.050",
             ["Store:Location"] = StoreLocation,

@@ -22,7 +22,7 @@ public sealed class RedriveTests(KafkaFixture kafka, PostgresFixture postgres, I
     [Fact]
     public async Task Redrive_after_allowing_a_unit_applies_the_rejected_rows_keeps_reconciliation_and_a_second_redrive_is_a_no_op()
     {
-        await using var scenario = await CreateAsync(kafka, postgres, output, "redrive");
+        await using var scenario = await PipelineScenario.CreateAsync(kafka, postgres, StoreKind.Sqlite, output, "redrive");
         var file = IntervalFileName(60, 20260110000000);
         scenario.Drop(file, string.Join('\n',
             Header,

@@ -65,7 +65,7 @@ public sealed class ReplayTests(KafkaFixture kafka, PostgresFixture postgres, IT
     [Fact]
     public async Task Replay_is_refused_while_a_consumer_of_the_group_runs_and_allowed_once_it_left_or_its_record_is_stale()
     {
-        await using var scenario = await CreateAsync(kafka, postgres, output, "replay-active");
+        await using var scenario = await PipelineScenario.CreateAsync(kafka, postgres, StoreKind.Sqlite, output, "replay-active");
         scenario.Drop(TestFiles.AccountFileName(20260101000000), TestFiles.Accounts(("1", "ER-A", "2026-01-01 00:00:00"), ("2", "ER-B", "2026-01-01 00:00:00")));
         Assert.True((await scenario.RunOnceAsync(Entity.Rate)).Succeeded);
         var group = $"{scenario.GroupPrefix}-rates";
@@ -138,7 +138,7 @@ public sealed class ReplayTests(KafkaFixture kafka, PostgresFixture postgres, IT
     [BrokerFact(realKafka: false)]
     public async Task Replay_to_a_datetime_on_the_mock_broker_is_refused_instead_of_skipping_every_record()
     {
-        await using var scenario = await CreateAsync(kafka, postgres, output, "replay-datetime-mock");
+        await using var scenario = await PipelineScenario.CreateAsync(kafka, postgres, StoreKind.Sqlite, output, "replay-datetime-mock");
         scenario.Drop(TestFiles.AccountFileName(20260101000000), TestFiles.Accounts(("1", "ER-A", "2026-01-01 00:00:00")));
         Assert.True((await scenario.RunOnceAsync(Entity.Rate)).Succeeded);
         var topic = scenario.Topics.Rows(Entity.Rate);
