@@ -52,4 +52,10 @@ public static partial class Log
 
     [LoggerMessage(1300, LogLevel.Information, "Embedded Kafka broker (librdkafka mock cluster) at {BootstrapServers}")]
     public static partial void EmbeddedBroker(ILogger logger, string bootstrapServers);
+
+    [LoggerMessage(1207, LogLevel.Information, "Health and metrics endpoint listening on {Address} (/healthz, /readyz, /metrics)")]
+    public static partial void HealthEndpointListening(ILogger logger, string address);
+
+    [LoggerMessage(1208, LogLevel.Information, "Consumer {Entity} closed: offsets committed, left group {Group}")]
+    public static partial void ConsumerLeftGroup(ILogger logger, string entity, string group);
 }
