@@ -26,6 +26,9 @@ public sealed class HealthEndpoint(
     IHostApplicationLifetime lifetime,
     ILogger<HealthEndpoint> logger) : IHostedService, IAsyncDisposable
 {
+    /// <summary>How long a stopping endpoint lets a scrape in progress finish.</summary>
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+
     private WebApplication? app;
 
     /// <summary>Where the endpoint listens once started (with the real port when <c>Health:Port</c> is 0); null when off.</summary>
@@ -46,29 +49,33 @@ public sealed class HealthEndpoint(
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(settings.ListenAddress(), settings.Port!.Value));
-        app = builder.Build();
-        app.Run(HandleAsync);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var web = builder.Build();
+        web.Run(HandleAsync);
+        await Task.Run(() => web.StartAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+        app = web;
 
-        var bound = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var bound = web.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         Address = new Uri(bound);
         Log.HealthEndpointListening(logger, bound);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (app is not null)
-        {
-            await app.StopAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => DisposeAsync().AsTask();
 
+    /// <summary>
+    /// Stops and disposes the web server on the thread pool: Kestrel's own awaits capture the caller's
+    /// synchronization context, which a host disposed synchronously (or a test framework's) would block.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        if (app is not null)
+        var running = Interlocked.Exchange(ref app, null);
+        if (running is not null)
         {
-            await app.DisposeAsync().ConfigureAwait(false);
-            app = null;
+            await Task.Run(async () =>
+            {
+                using var drain = new CancellationTokenSource(DrainTimeout);
+                await running.StopAsync(drain.Token).ConfigureAwait(false);
+                await running.DisposeAsync().ConfigureAwait(false);
+            }).ConfigureAwait(false);
         }
     }
 
