@@ -1,3 +1,7 @@
+using System.CommandLine;
 using OpowerStream.Cli;
 
-return await OpowerStreamCommand.Create().Parse(args).InvokeAsync().ConfigureAwait(false);
+// Ctrl-C and SIGTERM cancel the command; a service then gets the host's own shutdown time to apply the
+// batch in hand, commit offsets and leave its consumer group (System.CommandLine would give up after 2 s).
+var invocation = new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) };
+return await OpowerStreamCommand.Create().Parse(args).InvokeAsync(invocation).ConfigureAwait(false);

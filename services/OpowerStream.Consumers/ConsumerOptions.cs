@@ -22,5 +22,12 @@ public sealed class ConsumerOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
-    public string GroupId(string entityName) => $"{GroupPrefix}-{entityName}";
+    /// <summary>
+    /// An exact group for an entity, overriding <c>PREFIX-entity</c>: <c>Consumers:Groups:intervals</c>
+    /// (what <c>consume intervals --group G</c> sets).
+    /// </summary>
+    public Dictionary<string, string> Groups { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public string GroupId(string entityName) =>
+        Groups.TryGetValue(entityName, out var group) && !string.IsNullOrWhiteSpace(group) ? group : $"{GroupPrefix}-{entityName}";
 }

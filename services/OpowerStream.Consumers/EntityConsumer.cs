@@ -8,6 +8,7 @@ using OpowerStream.Contracts;
 using OpowerStream.Contracts.Avro;
 using OpowerStream.Domain;
 using OpowerStream.Hosting;
+using OpowerStream.Hosting.Health;
 using OpowerStream.Kafka;
 using OpowerStream.Storage;
 
@@ -28,6 +29,7 @@ public sealed class EntityConsumer<T>(
     IOptions<KafkaOptions> kafkaOptions,
     IOptions<ConsumerOptions> consumerOptions,
     PipelineMetrics metrics,
+    ServiceHealth health,
     ILogger<EntityConsumer<T>> logger) : BackgroundService
     where T : class
 {
@@ -35,10 +37,14 @@ public sealed class EntityConsumer<T>(
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan CommittedLookupTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>The longest a poll waits for a record, so the loop reports liveness and lag while idle.</summary>
+    private static readonly TimeSpan PollTimeout = TimeSpan.FromSeconds(1);
+
     private readonly Entity entity = pipeline.Entity;
     private readonly string entityName = pipeline.Entity.Name();
     private readonly RawRowSerializer serializer = RawRowSerializer.For(pipeline.Entity);
     private readonly ConsumerOptions options = consumerOptions.Value;
+    private readonly HealthComponent status = health.Component($"consumer:{pipeline.Entity.Name()}");
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.Factory.StartNew(() => ConsumeAsync(stoppingToken), stoppingToken,
@@ -57,10 +63,14 @@ public sealed class EntityConsumer<T>(
                 return KafkaClientConfigs.StartPositions(c, assigned, CommittedLookupTimeout);
             })
             .SetPartitionsRevokedHandler((_, revoked) =>
-                Log.PartitionsRevoked(logger, entityName, string.Join(",", revoked.Select(p => p.Partition.Value))))
+            {
+                Log.PartitionsRevoked(logger, entityName, string.Join(",", revoked.Select(p => p.Partition.Value)));
+                metrics.PartitionsReleased(entity, topic, revoked.Select(p => p.Partition.Value));
+            })
             .Build();
         consumer.Subscribe(topic);
         Log.ConsumerStarted(logger, entityName, topic, group);
+        status.NotReady($"joining group {group}");
         try
         {
             while (!ct.IsCancellationRequested)
@@ -71,6 +81,8 @@ public sealed class EntityConsumer<T>(
                     await ApplyAsync(records, ct).ConfigureAwait(false);
                     StoreOffsets(consumer, records);
                 }
+
+                ReportProgress(consumer, group);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -91,14 +103,41 @@ public sealed class EntityConsumer<T>(
         }
         finally
         {
+            status.Stopped("consumer closed");
             consumer.Close();
+        }
+
+        Log.ConsumerLeftGroup(logger, entityName, group);
+    }
+
+    /// <summary>Liveness, readiness (a member of its group) and the lag of every partition it owns, after each poll.</summary>
+    private void ReportProgress(IConsumer<byte[], byte[]> consumer, string group)
+    {
+        status.Beat();
+        if (string.IsNullOrEmpty(consumer.MemberId))
+        {
+            status.NotReady($"joining group {group}");
+            return;
+        }
+
+        var assignment = consumer.Assignment;
+        status.Ready($"member of {group}, {assignment.Count} partition(s)");
+        foreach (var partition in assignment)
+        {
+            var high = consumer.GetWatermarkOffsets(partition).High;
+            var position = consumer.Position(partition);
+            if (high != Offset.Unset && position != Offset.Unset)
+            {
+                metrics.ConsumerLag(entity, partition.Topic, partition.Partition.Value, Math.Max(0, high.Value - position.Value));
+            }
         }
     }
 
     private List<ConsumeResult<byte[], byte[]>> NextBatch(IConsumer<byte[], byte[]> consumer, CancellationToken ct)
     {
         var records = new List<ConsumeResult<byte[], byte[]>>();
-        var first = consumer.Consume(ct);
+        ct.ThrowIfCancellationRequested();
+        var first = consumer.Consume(PollTimeout);
         if (first?.Message is null)
         {
             return records;

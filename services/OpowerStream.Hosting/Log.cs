@@ -61,4 +61,10 @@ public static partial class Log
 
     [LoggerMessage(1502, LogLevel.Information, "Consumer {Entity}: member {Member} left group {Group} and its record was removed")]
     public static partial void MemberRemoved(ILogger logger, string entity, string member, string group);
+
+    [LoggerMessage(1207, LogLevel.Information, "Health and metrics endpoint listening on {Address} (/healthz, /readyz, /metrics)")]
+    public static partial void HealthEndpointListening(ILogger logger, string address);
+
+    [LoggerMessage(1208, LogLevel.Information, "Consumer {Entity} closed: offsets committed, left group {Group}")]
+    public static partial void ConsumerLeftGroup(ILogger logger, string entity, string group);
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using OpowerStream.Domain;
 
@@ -15,6 +16,7 @@ public sealed class PipelineMetrics : IDisposable
     private readonly Counter<long> rowsRejected;
     private readonly Counter<long> filesRefused;
     private readonly Histogram<double> batchSeconds;
+    private readonly ConcurrentDictionary<(string Entity, string Topic, int Partition), long> lag = new();
 
     public PipelineMetrics(IMeterFactory meterFactory)
     {
@@ -25,7 +27,10 @@ public sealed class PipelineMetrics : IDisposable
         rowsApplied = meter.CreateCounter<long>("opowerstream.rows.applied", "{row}", "Valid rows applied (or superseded) in the store.");
         rowsRejected = meter.CreateCounter<long>("opowerstream.rows.rejected", "{row}", "Rows rejected by a rule.");
         filesRefused = meter.CreateCounter<long>("opowerstream.files.refused", "{file}", "Inbound files refused as a whole.");
-        batchSeconds = meter.CreateHistogram<double>("opowerstream.batch.duration", "s", "Time to validate and apply one consumer batch.");
+        batchSeconds = meter.CreateHistogram<double>("opowerstream.batch.duration", "s", "Time to validate and apply one consumer batch.",
+            tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
+        meter.CreateObservableGauge("opowerstream.consumer.lag", ObserveLag, "{record}",
+            "Records in a partition this consumer owns that it has not applied yet (high watermark minus position).");
     }
 
     public void RowsRead(Entity entity, long count) => rowsRead.Add(count, Tag(entity));
@@ -40,7 +45,26 @@ public sealed class PipelineMetrics : IDisposable
 
     public void BatchApplied(Entity entity, TimeSpan elapsed) => batchSeconds.Record(elapsed.TotalSeconds, Tag(entity));
 
+    /// <summary>A consumer's lag on a partition it owns, as of its last poll.</summary>
+    public void ConsumerLag(Entity entity, string topic, int partition, long records) => lag[(entity.Name(), topic, partition)] = records;
+
+    /// <summary>Partitions this consumer no longer owns: their lag is another instance's to report.</summary>
+    public void PartitionsReleased(Entity entity, string topic, IEnumerable<int> partitions)
+    {
+        ArgumentNullException.ThrowIfNull(partitions);
+        foreach (var partition in partitions)
+        {
+            lag.TryRemove((entity.Name(), topic, partition), out _);
+        }
+    }
+
     public void Dispose() => meter.Dispose();
+
+    private IEnumerable<Measurement<long>> ObserveLag() =>
+        lag.Select(p => new Measurement<long>(p.Value,
+            new KeyValuePair<string, object?>("entity", p.Key.Entity),
+            new KeyValuePair<string, object?>("topic", p.Key.Topic),
+            new KeyValuePair<string, object?>("partition", p.Key.Partition)));
 
     private static KeyValuePair<string, object?> Tag(Entity entity) => new("entity", entity.Name());
 }

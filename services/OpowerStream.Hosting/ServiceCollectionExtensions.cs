@@ -1,6 +1,11 @@
 using Microsoft.Extensions.Configuration;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using OpowerStream.Hosting.Health;
+using OpowerStream.Hosting.Metrics;
 using OpowerStream.Kafka;
 
 namespace OpowerStream.Hosting;
@@ -30,11 +35,38 @@ public static class ServiceCollectionExtensions
         services.AddMetrics();
         services.AddSingleton<PipelineMetrics>();
         services.AddSingleton<KafkaProducerHandle>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ServiceHealth>();
 
         // Registration order is start order: the store and the topics exist before anything uses them.
         services.AddSingleton<StoreHost>();
         services.AddHostedService(sp => sp.GetRequiredService<StoreHost>());
         services.AddHostedService<TopicsInitializer>();
+        return services;
+    }
+
+    /// <summary>
+    /// The health and metrics endpoint of a service process (<c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c>),
+    /// configured by the <c>Health</c> section and off unless <c>Health:Port</c> is set. Every service
+    /// command calls this once; it starts before the host's other services and stops after them.
+    /// </summary>
+    public static IServiceCollection AddHealthAndMetrics(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (services.Any(d => d.ServiceType == typeof(HealthEndpoint)))
+        {
+            return services;
+        }
+
+        services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ServiceHealth>();
+        services.AddMetrics();
+        services.AddSingleton(sp => new PrometheusExporter(sp.GetRequiredService<IMeterFactory>(), [PipelineMetrics.MeterName]));
+        services.AddSingleton<HealthEndpoint>();
+        // Hosted services start in registration order and stop in reverse: first in, last out.
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService>(sp => sp.GetRequiredService<HealthEndpoint>()));
         return services;
     }
 }

@@ -1,22 +1,26 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using OpowerStream.Hosting.Health;
 using OpowerStream.Kafka;
 
 namespace OpowerStream.Hosting;
 
 /// <summary>Creates the product's topics that are missing ("already exists" is success), before producers and consumers start.</summary>
-public sealed class TopicsInitializer(IOptions<KafkaOptions> options, TopicNames topics) : IHostedService
+public sealed class TopicsInitializer(IOptions<KafkaOptions> options, TopicNames topics, ServiceHealth health) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken)
+    private readonly HealthComponent readiness = health.Component("kafka");
+
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         var kafka = options.Value;
-        return TopicAdmin.EnsureTopicsAsync(
+        await TopicAdmin.EnsureTopicsAsync(
             kafka.BootstrapServers!,
             topics.All,
             kafka.Partitions,
             kafka.ReplicationFactor,
             kafka.Consumer,
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+        readiness.Ready($"{topics.All.Count} topics present");
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

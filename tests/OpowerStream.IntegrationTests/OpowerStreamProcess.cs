@@ -125,6 +125,16 @@ public sealed class OpowerStreamProcess : IDisposable
         }
     }
 
+    /// <summary>Asks the process to stop (SIGTERM), as an orchestrator does; then <see cref="WaitForExitAsync"/>.</summary>
+    public void Terminate()
+    {
+        if (!process.HasExited)
+        {
+            using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))!;
+            kill.WaitForExit();
+        }
+    }
+
     public void Dispose()
     {
         Kill();

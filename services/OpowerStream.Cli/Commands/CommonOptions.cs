@@ -9,8 +9,12 @@ internal static class CommonOptions
         Description = "sqlite:PATH (default sqlite:data/opowerstream.db) or postgres:CONNECTION_STRING",
     };
 
-    public static Option<string?> BootstrapServers() => new("--bootstrap-servers")
+    public static Option<string?> BootstrapServers(
+        string description = "Kafka bootstrap servers; without it an embedded broker (librdkafka's mock cluster) runs in this process") =>
+        new("--bootstrap-servers") { Description = description };
+
+    public static Option<int?> HealthPort() => new("--health-port")
     {
-        Description = "Kafka bootstrap servers; without it an embedded broker (librdkafka's mock cluster) runs in this process",
+        Description = "Serve /healthz, /readyz and /metrics on this port (Health:Address, default 127.0.0.1; 0 picks a free port); off by default",
     };
 }

@@ -22,8 +22,7 @@ internal static class RunCommand
     public static Command Create()
     {
         var inbox = new Option<DirectoryInfo>("--inbox") { Description = "The folder inbound files are dropped into", Required = true };
-        var store = CommonOptions.Store();
-        var bootstrap = CommonOptions.BootstrapServers();
+        var service = new ServiceOptions();
         var once = new Option<bool>("--once") { Description = "Process the files present, wait until all rows are applied, print a summary and exit" };
         var idleTimeout = new Option<int>("--idle-timeout")
         {
@@ -33,23 +32,20 @@ internal static class RunCommand
 
         var command = new Command("run", "Run the extractor and the rate, interval and service-quantity consumers in one process")
         {
-            inbox, store, bootstrap, once, idleTimeout,
+            inbox, once, idleTimeout,
         };
+        service.AddTo(command);
         command.SetAction((parse, ct) => RunAsync(
-            parse.GetRequiredValue(inbox), parse.GetValue(store), parse.GetValue(bootstrap), parse.GetValue(once),
+            parse.GetRequiredValue(inbox), service.Overrides(parse), parse.GetValue(once),
             TimeSpan.FromSeconds(parse.GetValue(idleTimeout)), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(DirectoryInfo inbox, string? store, string? bootstrap, bool once, TimeSpan idleTimeout, CancellationToken ct)
+    private static async Task<int> RunAsync(DirectoryInfo inbox, Dictionary<string, string?> overrides, bool once, TimeSpan idleTimeout, CancellationToken ct)
     {
-        var builder = CliConfiguration.CreateHostBuilder(new Dictionary<string, string?>
-        {
-            ["Extractor:Inbox"] = inbox.FullName,
-            ["Extractor:Once"] = once ? "true" : "false",
-            ["Store:Location"] = store,
-            ["Kafka:BootstrapServers"] = bootstrap,
-        });
+        overrides["Extractor:Inbox"] = inbox.FullName;
+        overrides["Extractor:Once"] = once ? "true" : "false";
+        var builder = CliConfiguration.CreateHostBuilder(overrides);
 
         using var broker = StartEmbeddedBrokerIfNeeded(builder);
         using var host = builder.AddPipeline().Build();
@@ -62,8 +58,7 @@ internal static class RunCommand
         {
             if (!once)
             {
-                await host.RunAsync(ct).ConfigureAwait(false);
-                return 0;
+                return await ServiceOptions.RunUntilStoppedAsync("run", host, ct).ConfigureAwait(false);
             }
 
             var result = await PipelineHost.RunOnceAsync(host, idleTimeout, ct).ConfigureAwait(false);
@@ -72,8 +67,7 @@ internal static class RunCommand
         }
         catch (OptionsValidationException e)
         {
-            await Console.Error.WriteLineAsync($"run: the configuration is not usable: {string.Join("; ", e.Failures)}").ConfigureAwait(false);
-            return 2;
+            return await ServiceOptions.ConfigurationNotUsableAsync("run", e).ConfigureAwait(false);
         }
         catch (PipelineStalledException e)
         {

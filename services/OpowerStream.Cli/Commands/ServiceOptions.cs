@@ -1,0 +1,66 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace OpowerStream.Cli.Commands;
+
+/// <summary>
+/// What every long-running service command (<c>run</c>, <c>consume</c>, <c>extract</c>) takes on its
+/// command line: the store, the brokers and the health port, turned into configuration overrides
+/// (they beat appsettings.json and environment variables), and how such a host runs until stopped.
+/// </summary>
+internal sealed class ServiceOptions(Option<string?> bootstrapServers)
+{
+    public ServiceOptions()
+        : this(CommonOptions.BootstrapServers())
+    {
+    }
+
+    public Option<string?> Store { get; } = CommonOptions.Store();
+
+    public Option<string?> BootstrapServers { get; } = bootstrapServers;
+
+    public Option<int?> HealthPort { get; } = CommonOptions.HealthPort();
+
+    public void AddTo(Command command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.Options.Add(Store);
+        command.Options.Add(BootstrapServers);
+        command.Options.Add(HealthPort);
+    }
+
+    public Dictionary<string, string?> Overrides(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        return new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["Store:Location"] = parse.GetValue(Store),
+            ["Kafka:BootstrapServers"] = parse.GetValue(BootstrapServers),
+            ["Health:Port"] = parse.GetValue(HealthPort)?.ToString(CultureInfo.InvariantCulture),
+        };
+    }
+
+    /// <summary>Runs the host until Ctrl-C or SIGTERM stops it: 0, or 2 with a message when the configuration is not usable.</summary>
+    public static async Task<int> RunUntilStoppedAsync(string commandName, IHost host, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        try
+        {
+            await host.RunAsync(ct).ConfigureAwait(false);
+            return 0;
+        }
+        catch (OptionsValidationException e)
+        {
+            return await ConfigurationNotUsableAsync(commandName, e).ConfigureAwait(false);
+        }
+    }
+
+    public static async Task<int> ConfigurationNotUsableAsync(string commandName, OptionsValidationException e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        await Console.Error.WriteLineAsync($"{commandName}: the configuration is not usable: {string.Join("; ", e.Failures)}").ConfigureAwait(false);
+        return 2;
+    }
+}
