@@ -42,7 +42,9 @@ fi
 
 if ! pg_ctlcluster "${PG_VERSION}" "${PG_CLUSTER}" status >/dev/null 2>&1; then
   log "starting cluster ${PG_VERSION}/${PG_CLUSTER}"
-  pg_ctlcluster "${PG_VERSION}" "${PG_CLUSTER}" start >&2
+  # 9>&-: the server must not inherit the lock, or it holds it for its lifetime and every later
+  # run of this script (each test process runs it) waits forever.
+  pg_ctlcluster "${PG_VERSION}" "${PG_CLUSTER}" start >&2 9>&-
 fi
 
 for _ in $(seq 1 60); do

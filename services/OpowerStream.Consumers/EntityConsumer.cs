@@ -96,7 +96,7 @@ public sealed class EntityConsumer<T>(
     private List<ConsumeResult<byte[], byte[]>> NextBatch(IConsumer<byte[], byte[]> consumer, CancellationToken ct)
     {
         var records = new List<ConsumeResult<byte[], byte[]>>();
-        var first = consumer.Consume(ct);
+        var first = ConsumeOrReport(() => consumer.Consume(ct));
         if (first?.Message is null)
         {
             return records;
@@ -112,7 +112,7 @@ public sealed class EntityConsumer<T>(
                 break;
             }
 
-            var next = consumer.Consume(remaining);
+            var next = ConsumeOrReport(() => consumer.Consume(remaining));
             if (next?.Message is null)
             {
                 break;
@@ -122,6 +122,25 @@ public sealed class EntityConsumer<T>(
         }
 
         return records;
+    }
+
+    /// <summary>
+    /// A broker error that is neither fatal nor an out-of-range offset (a fetch timing out, a leader
+    /// moving) is the client's to retry: it ends the batch collected so far, which is then applied as
+    /// usual, instead of stopping the service. The consumer's position stays on the next unread record,
+    /// so nothing is skipped.
+    /// </summary>
+    private ConsumeResult<byte[], byte[]>? ConsumeOrReport(Func<ConsumeResult<byte[], byte[]>?> consume)
+    {
+        try
+        {
+            return consume();
+        }
+        catch (ConsumeException e) when (!e.Error.IsFatal && !KafkaClientConfigs.IsOffsetOutOfRange(e.Error))
+        {
+            Log.ConsumeErrorRetried(logger, entityName, e.Error.Code.ToString(), e.Error.Reason);
+            return null;
+        }
     }
 
     private async Task ApplyAsync(List<ConsumeResult<byte[], byte[]>> records, CancellationToken ct)

@@ -52,4 +52,7 @@ public static partial class Log
 
     [LoggerMessage(1300, LogLevel.Information, "Embedded Kafka broker (librdkafka mock cluster) at {BootstrapServers}")]
     public static partial void EmbeddedBroker(ILogger logger, string bootstrapServers);
+
+    [LoggerMessage(1600, LogLevel.Warning, "Consumer {Entity}: the broker reported {Code} ({Reason}); the client retries, the batch so far is applied and no record is skipped")]
+    public static partial void ConsumeErrorRetried(ILogger logger, string entity, string code, string reason);
 }
