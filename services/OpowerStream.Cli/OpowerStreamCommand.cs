@@ -13,6 +13,7 @@ public static class OpowerStreamCommand
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(DevBrokerCommand.Create());
+        root.Subcommands.Add(SoakCommand.Create());
         return root;
     }
 }

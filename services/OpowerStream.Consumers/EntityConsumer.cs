@@ -34,6 +34,7 @@ public sealed class EntityConsumer<T>(
     private const string UndecodableEvent = "undecodable_event";
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan CommittedLookupTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan FirstAssignmentPatience = TimeSpan.FromSeconds(20);
 
     private readonly Entity entity = pipeline.Entity;
     private readonly string entityName = pipeline.Entity.Name();
@@ -48,9 +49,11 @@ public sealed class EntityConsumer<T>(
     {
         var topic = topics.Rows(entity);
         var group = options.GroupId(entityName);
+        var everAssigned = false;
         using var consumer = new ConsumerBuilder<byte[], byte[]>(KafkaClientConfigs.Consumer(kafkaOptions.Value, group))
             .SetPartitionsAssignedHandler((c, assigned) =>
             {
+                everAssigned = true;
                 Log.PartitionsAssigned(logger, entityName, string.Join(",", assigned.Select(p => p.Partition.Value)));
                 return KafkaClientConfigs.StartPositions(c, assigned, CommittedLookupTimeout);
             })
@@ -89,7 +92,35 @@ public sealed class EntityConsumer<T>(
         }
         finally
         {
+            if (!everAssigned)
+            {
+                AwaitFirstAssignment(consumer, () => everAssigned);
+            }
+
             consumer.Close();
+        }
+    }
+
+    /// <summary>
+    /// librdkafka 2.0.2 aborts the whole process (assertion in rd_kafka_sticky_assignor_state_destroy,
+    /// librdkafka#4312, fixed in 2.3.0) when a cooperative-sticky member is closed before its first
+    /// assignment, e.g. a service stopped during its first seconds. So such a consumer first waits,
+    /// bounded, for that assignment. Records it receives meanwhile are neither applied nor their offsets
+    /// stored: the group delivers them again.
+    /// </summary>
+    private static void AwaitFirstAssignment(IConsumer<byte[], byte[]> consumer, Func<bool> assigned)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!assigned() && waited.Elapsed < FirstAssignmentPatience)
+        {
+            try
+            {
+                consumer.Consume(TimeSpan.FromMilliseconds(100));
+            }
+            catch (KafkaException)
+            {
+                // Broker trouble while stopping: keep waiting until the patience runs out.
+            }
         }
     }
 
