@@ -36,25 +36,11 @@ public static class StoreTruthCheck
             Expect(problems, $"{name} reconciles", true, line.Reconciles);
         }
 
-        var intervals = 0L;
-        var usage = 0m;
-        await foreach (var read in store.ReadIntervalsAsync(ct).ConfigureAwait(false))
-        {
-            intervals++;
-            usage += read.UsageValue;
-        }
-
+        var (intervals, usage) = await CountAndSumAsync(store.ReadIntervalsAsync(ct), read => read.UsageValue).ConfigureAwait(false);
         Expect(problems, "interval reads stored", truth.ExpectedStored(Entity.Interval), intervals);
         Expect(problems, "usage sum", truth.TotalsFor(Entity.Interval).ValueSum, usage);
 
-        var quantities = 0L;
-        var billed = 0m;
-        await foreach (var quantity in store.ReadServiceQuantitiesAsync(ct).ConfigureAwait(false))
-        {
-            quantities++;
-            billed += quantity.BilledQuantity;
-        }
-
+        var (quantities, billed) = await CountAndSumAsync(store.ReadServiceQuantitiesAsync(ct), quantity => quantity.BilledQuantity).ConfigureAwait(false);
         Expect(problems, "service quantities stored", truth.ExpectedStored(Entity.ServiceQuantity), quantities);
         Expect(problems, "billed quantity sum", truth.TotalsFor(Entity.ServiceQuantity).ValueSum, billed);
 
@@ -92,6 +78,19 @@ public static class StoreTruthCheck
         }
 
         return problems;
+    }
+
+    private static async Task<(long Count, decimal Sum)> CountAndSumAsync<T>(IAsyncEnumerable<T> rows, Func<T, decimal> value)
+    {
+        var count = 0L;
+        var sum = 0m;
+        await foreach (var row in rows.ConfigureAwait(false))
+        {
+            count++;
+            sum += value(row);
+        }
+
+        return (count, sum);
     }
 
     private static void Expect<T>(List<string> problems, string what, T expected, T actual)

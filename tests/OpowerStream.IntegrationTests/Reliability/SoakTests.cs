@@ -34,5 +34,15 @@ public sealed class SoakTests(ITestOutputHelper output) : IDisposable
         Assert.True(report.ConsumerRestarts > 0, "The seed gave no consumer restart: choose another.");
     }
 
+    [Fact]
+    public async Task The_soak_command_refuses_a_duration_that_is_not_positive()
+    {
+        var soak = await OpowerStreamProcess.RunAsync(output, work.FullName, ["soak", "--minutes", "0", "--work", work.FullName]);
+
+        Assert.Equal(2, soak.ExitCode);
+        Assert.Contains("--minutes must be above 0", soak.Stderr, StringComparison.Ordinal);
+        Assert.Empty(work.GetFileSystemInfos());
+    }
+
     public void Dispose() => work.Delete(recursive: true);
 }
