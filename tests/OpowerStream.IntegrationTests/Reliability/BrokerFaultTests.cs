@@ -23,13 +23,21 @@ public sealed class BrokerFaultTests(ITestOutputHelper output)
         using var host = scenario.BuildHost(consumers: null, extractor: true);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
 
-        // Broker 1 leads a third of the partitions: it is down when the extractor starts producing.
+        // Partition p of every topic is led by broker p + 1. Broker 1 is down when the extractor starts producing.
+        foreach (var topic in scenario.Topics.All)
+        {
+            for (var partition = 0; partition < 3; partition++)
+            {
+                cluster.SetPartitionLeader(topic, partition, partition + 1);
+            }
+        }
+
         cluster.SetBrokerDown(1);
         var run = PipelineHost.RunOnceAsync(host, IdleTimeout, timeout.Token);
         await Task.Delay(TimeSpan.FromSeconds(2));
         cluster.SetBrokerUp(1);
 
-        // Once the consumers applied their first rows, broker 2 goes down and its partitions move to broker 3.
+        // Once the consumers applied their first rows, broker 2 goes down and its partition moves to broker 3.
         Assert.True(await ReliabilityData.WaitUntilAsync(async () => await ReliabilityData.RowsAccountedAsync(scenario) > 0, TimeSpan.FromSeconds(60)));
         cluster.SetBrokerDown(2);
         var accountedAtFault = await ReliabilityData.RowsAccountedAsync(scenario);
