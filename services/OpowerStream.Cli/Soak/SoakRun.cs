@@ -146,14 +146,14 @@ public sealed class SoakRun(SoakOptions options, TextWriter progress, Action<ILo
 
                     break;
                 case 2:
-                    var (apiKey, errors) = random.Next(3) switch
+                    var (apiKey, request, errors) = random.Next(3) switch
                     {
-                        0 => (KafkaApiKey.Produce, RetriableErrors),
-                        1 => (KafkaApiKey.Fetch, RetriableErrors),
-                        _ => (KafkaApiKey.OffsetCommit, CommitErrors),
+                        0 => (KafkaApiKey.Produce, "Produce", RetriableErrors),
+                        1 => (KafkaApiKey.Fetch, "Fetch", RetriableErrors),
+                        _ => (KafkaApiKey.OffsetCommit, "OffsetCommit", CommitErrors),
                     };
                     var injected = Enumerable.Range(0, random.Next(1, 4)).Select(_ => errors[random.Next(errors.Length)]).ToArray();
-                    Fault($"request kind {apiKey} fails with {string.Join(", ", injected)}");
+                    Fault($"requests {request} fail with {string.Join(", ", injected)}");
                     cluster.PushRequestErrors(apiKey, injected);
                     break;
                 default:
@@ -242,6 +242,8 @@ public sealed class SoakRun(SoakOptions options, TextWriter progress, Action<ILo
         ["Store:Location"] = store,
         ["Extractor:Inbox"] = inbox,
         ["Extractor:PollInterval"] = "00:00:00.200",
+        // Faults make the services log a lot; the soak's own lines say what happens.
+        ["Logging:LogLevel:Default"] = "Warning",
     };
 
     /// <summary>Moves a generated file into the inbox in one rename, as a finished upload arrives.</summary>

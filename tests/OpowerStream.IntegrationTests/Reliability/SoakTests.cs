@@ -30,7 +30,7 @@ public sealed class SoakTests(ITestOutputHelper output) : IDisposable
         Assert.True(report.Passed, string.Join('\n', report.Problems));
         Assert.Equal(6, report.FilesDropped);
         Assert.NotEmpty(report.Faults);
-        Assert.Contains(report.Faults, f => f.StartsWith("broker", StringComparison.Ordinal) || f.StartsWith("request", StringComparison.Ordinal));
+        Assert.Contains(report.Faults, f => f.StartsWith("broker", StringComparison.Ordinal) || f.StartsWith("requests", StringComparison.Ordinal));
         Assert.True(report.ConsumerRestarts > 0, "The seed gave no consumer restart: choose another.");
     }
 
