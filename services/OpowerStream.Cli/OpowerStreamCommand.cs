@@ -17,6 +17,7 @@ public static class OpowerStreamCommand
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(RedriveCommand.Create());
+        root.Subcommands.Add(SoakCommand.Create());
         return root;
     }
 }

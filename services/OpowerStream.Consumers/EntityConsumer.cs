@@ -36,6 +36,7 @@ public sealed class EntityConsumer<T>(
     private const string UndecodableEvent = "undecodable_event";
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan CommittedLookupTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan FirstAssignmentPatience = TimeSpan.FromSeconds(20);
 
     /// <summary>The longest a poll waits for a record, so the loop reports liveness and lag while idle.</summary>
     private static readonly TimeSpan PollTimeout = TimeSpan.FromSeconds(1);
@@ -56,9 +57,11 @@ public sealed class EntityConsumer<T>(
         var group = options.GroupId(entityName);
         // Recorded before joining the group and removed after leaving it (disposed after the consumer below).
         await using var membership = await ConsumerMembership.StartAsync(storeHost.Store, group, entityName, logger, ct).ConfigureAwait(false);
+        var everAssigned = false;
         using var consumer = new ConsumerBuilder<byte[], byte[]>(KafkaClientConfigs.Consumer(kafkaOptions.Value, group))
             .SetPartitionsAssignedHandler((c, assigned) =>
             {
+                everAssigned = true;
                 Log.PartitionsAssigned(logger, entityName, string.Join(",", assigned.Select(p => p.Partition.Value)));
                 return KafkaClientConfigs.StartPositions(c, assigned, CommittedLookupTimeout);
             })
@@ -104,6 +107,11 @@ public sealed class EntityConsumer<T>(
         finally
         {
             status.Stopped("consumer closed");
+            if (!everAssigned)
+            {
+                AwaitFirstAssignment(consumer, () => everAssigned);
+            }
+
             consumer.Close();
         }
 
@@ -133,11 +141,34 @@ public sealed class EntityConsumer<T>(
         }
     }
 
+    /// <summary>
+    /// librdkafka 2.0.2 aborts the whole process (assertion in rd_kafka_sticky_assignor_state_destroy,
+    /// librdkafka#4312, fixed in 2.3.0) when a cooperative-sticky member is closed before its first
+    /// assignment, e.g. a service stopped during its first seconds. So such a consumer first waits,
+    /// bounded, for that assignment. Records it receives meanwhile are neither applied nor their offsets
+    /// stored: the group delivers them again.
+    /// </summary>
+    private static void AwaitFirstAssignment(IConsumer<byte[], byte[]> consumer, Func<bool> assigned)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!assigned() && waited.Elapsed < FirstAssignmentPatience)
+        {
+            try
+            {
+                consumer.Consume(TimeSpan.FromMilliseconds(100));
+            }
+            catch (KafkaException)
+            {
+                // Broker trouble while stopping: keep waiting until the patience runs out.
+            }
+        }
+    }
+
     private List<ConsumeResult<byte[], byte[]>> NextBatch(IConsumer<byte[], byte[]> consumer, CancellationToken ct)
     {
         var records = new List<ConsumeResult<byte[], byte[]>>();
         ct.ThrowIfCancellationRequested();
-        var first = consumer.Consume(PollTimeout);
+        var first = ConsumeOrReport(() => consumer.Consume(PollTimeout));
         if (first?.Message is null)
         {
             return records;
@@ -153,7 +184,7 @@ public sealed class EntityConsumer<T>(
                 break;
             }
 
-            var next = consumer.Consume(remaining);
+            var next = ConsumeOrReport(() => consumer.Consume(remaining));
             if (next?.Message is null)
             {
                 break;
@@ -163,6 +194,25 @@ public sealed class EntityConsumer<T>(
         }
 
         return records;
+    }
+
+    /// <summary>
+    /// A broker error that is neither fatal nor an out-of-range offset (a fetch timing out, a leader
+    /// moving) is the client's to retry: it ends the batch collected so far, which is then applied as
+    /// usual, instead of stopping the service. The consumer's position stays on the next unread record,
+    /// so nothing is skipped.
+    /// </summary>
+    private ConsumeResult<byte[], byte[]>? ConsumeOrReport(Func<ConsumeResult<byte[], byte[]>?> consume)
+    {
+        try
+        {
+            return consume();
+        }
+        catch (ConsumeException e) when (!e.Error.IsFatal && !KafkaClientConfigs.IsOffsetOutOfRange(e.Error))
+        {
+            Log.ConsumeErrorRetried(logger, entityName, e.Error.Code.ToString(), e.Error.Reason);
+            return null;
+        }
     }
 
     private async Task ApplyAsync(List<ConsumeResult<byte[], byte[]>> records, CancellationToken ct)

@@ -67,4 +67,7 @@ public static partial class Log
 
     [LoggerMessage(1208, LogLevel.Information, "Consumer {Entity} closed: offsets committed, left group {Group}")]
     public static partial void ConsumerLeftGroup(ILogger logger, string entity, string group);
+
+    [LoggerMessage(1600, LogLevel.Warning, "Consumer {Entity}: the broker reported {Code} ({Reason}); the client retries, the batch so far is applied and no record is skipped")]
+    public static partial void ConsumeErrorRetried(ILogger logger, string entity, string code, string reason);
 }

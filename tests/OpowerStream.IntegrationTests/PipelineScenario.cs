@@ -26,17 +26,17 @@ public sealed class PipelineScenario : IAsyncDisposable
     public const string SessionTimeoutMs = "6000";
 
     private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(60);
-    private readonly KafkaFixture kafka;
+    private readonly string bootstrapServers;
     private readonly ITestOutputHelper output;
     private readonly string workDirectory;
     private int groupGeneration;
 
-    private PipelineScenario(KafkaFixture kafka, ITestOutputHelper output, string name, string storeLocation, string workDirectory)
+    private PipelineScenario(string bootstrapServers, TopicNames topics, ITestOutputHelper output, string name, string storeLocation, string workDirectory)
     {
-        this.kafka = kafka;
+        this.bootstrapServers = bootstrapServers;
         this.output = output;
         this.workDirectory = workDirectory;
-        Topics = kafka.CreateTopics(name, partitions: 3);
+        Topics = topics;
         GroupPrefix = KafkaFixture.UniqueGroup(name);
         StoreLocation = storeLocation;
         Inbox = Directory.CreateDirectory(Path.Combine(workDirectory, "inbox")).FullName;
@@ -56,11 +56,31 @@ public sealed class PipelineScenario : IAsyncDisposable
     public static async Task<PipelineScenario> CreateAsync(
         KafkaFixture kafka, PostgresFixture postgres, StoreKind store, ITestOutputHelper output, string name)
     {
+        ArgumentNullException.ThrowIfNull(kafka);
         var work = Directory.CreateTempSubdirectory("opowerstream-it-").FullName;
         var location = store == StoreKind.Sqlite
             ? $"sqlite:{Path.Combine(work, "store.db")}"
             : $"postgres:{await postgres.CreateDatabaseAsync(name)}";
-        return new PipelineScenario(kafka, output, name, location, work);
+        return new PipelineScenario(kafka.BootstrapServers, kafka.CreateTopics(name, partitions: 3), output, name, location, work);
+    }
+
+    /// <summary>
+    /// A scenario on a broker of the test's own (fault-injection tests must not disturb the shared one),
+    /// with the product topics created there, and the given store (null: a SQLite file of its own).
+    /// </summary>
+    public static PipelineScenario OnPrivateCluster(
+        MockKafkaCluster cluster, string? storeLocation, ITestOutputHelper output, string name, int replicationFactor = 1)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        var work = Directory.CreateTempSubdirectory("opowerstream-it-").FullName;
+        var topics = new TopicNames($"t-{name}");
+        foreach (var topic in topics.All)
+        {
+            cluster.CreateTopic(topic, partitions: 3, replicationFactor);
+        }
+
+        return new PipelineScenario(cluster.BootstrapServers, topics, output, name,
+            storeLocation ?? $"sqlite:{Path.Combine(work, "store.db")}", work);
     }
 
     /// <summary>Writes a file into the inbox: gzip'd when the name ends in .gz, else plain UTF-8.</summary>
@@ -130,7 +150,7 @@ public sealed class PipelineScenario : IAsyncDisposable
     {
         var settings = new Dictionary<string, string?>(Settings, StringComparer.Ordinal)
         {
-            ["Kafka:BootstrapServers"] = kafka.BootstrapServers,
+            ["Kafka:BootstrapServers"] = bootstrapServers,
             ["Kafka:TopicPrefix"] = Topics.Prefix,
             ["Kafka:Partitions"] = "3",
             ["Kafka:Consumer:auto.commit.interval.ms"] = "100",
@@ -178,7 +198,7 @@ public sealed class PipelineScenario : IAsyncDisposable
         {
             while (true)
             {
-                var lag = ConsumerLag.Get(kafka.BootstrapServers, $"{GroupPrefix}-{entity.Name()}", [Topics.Rows(entity)], null, TimeSpan.FromSeconds(10));
+                var lag = ConsumerLag.Get(bootstrapServers, $"{GroupPrefix}-{entity.Name()}", [Topics.Rows(entity)], null, TimeSpan.FromSeconds(10));
                 if (lag.All(p => p.HighWatermark == 0 || p.CommittedOffset >= p.HighWatermark))
                 {
                     break;

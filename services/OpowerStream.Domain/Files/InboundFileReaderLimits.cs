@@ -16,9 +16,12 @@ public sealed class InboundFileReaderLimits
 
     /// <summary>
     /// Longest line kept in memory; a longer one becomes a wrong_column_count row carrying only the
-    /// line's start, and reading goes on at the next line.
+    /// line's start, and reading goes on at the next line. Well under Kafka's default message size
+    /// (1 MB): a row event, and its dead letter holding it again, must fit in one message, or the file
+    /// could never be published (a 10 MB line used to fail its file on every attempt). A valid row is
+    /// a few hundred bytes.
     /// </summary>
-    public int MaxLineBytes { get; init; } = 64 * 1024 * 1024;
+    public int MaxLineBytes { get; init; } = 256 * 1024;
 
     public const long RatioCheckAfterBytes = 16L * 1024 * 1024;
 }
