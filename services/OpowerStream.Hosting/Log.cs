@@ -52,4 +52,7 @@ public static partial class Log
 
     [LoggerMessage(1300, LogLevel.Information, "Embedded Kafka broker (librdkafka mock cluster) at {BootstrapServers}")]
     public static partial void EmbeddedBroker(ILogger logger, string bootstrapServers);
+
+    [LoggerMessage(1107, LogLevel.Warning, "File {File}: an attempt started at {StartedAt} did not complete; publishing it again from its first row")]
+    public static partial void FileResumed(ILogger logger, string file, DateTimeOffset startedAt);
 }

@@ -3,7 +3,6 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using OpowerStream.Hosting;
 using OpowerStream.Kafka;
 
@@ -21,36 +20,27 @@ internal static class RunCommand
 
     public static Command Create()
     {
-        var inbox = new Option<DirectoryInfo>("--inbox") { Description = "The folder inbound files are dropped into", Required = true };
-        var store = CommonOptions.Store();
-        var bootstrap = CommonOptions.BootstrapServers();
-        var once = new Option<bool>("--once") { Description = "Process the files present, wait until all rows are applied, print a summary and exit" };
+        var options = new InboxOptions("Process the files present, wait until all rows are applied, print a summary and exit");
         var idleTimeout = new Option<int>("--idle-timeout")
         {
             Description = "With --once: fail when the consumers make no progress for this many seconds",
             DefaultValueFactory = _ => 300,
         };
 
-        var command = new Command("run", "Run the extractor and the rate, interval and service-quantity consumers in one process")
+        var command = new Command("run", "Run the extractor and the rate, interval and service-quantity consumers in one process");
+        foreach (var option in options.All)
         {
-            inbox, store, bootstrap, once, idleTimeout,
-        };
-        command.SetAction((parse, ct) => RunAsync(
-            parse.GetRequiredValue(inbox), parse.GetValue(store), parse.GetValue(bootstrap), parse.GetValue(once),
-            TimeSpan.FromSeconds(parse.GetValue(idleTimeout)), ct));
+            command.Options.Add(option);
+        }
+
+        command.Options.Add(idleTimeout);
+        command.SetAction((parse, ct) => InboxOptions.ReportingBadSettingsAsync("run", () => RunAsync(
+            options.CreateHostBuilder(parse), options.IsOnce(parse), TimeSpan.FromSeconds(parse.GetValue(idleTimeout)), ct)));
         return command;
     }
 
-    private static async Task<int> RunAsync(DirectoryInfo inbox, string? store, string? bootstrap, bool once, TimeSpan idleTimeout, CancellationToken ct)
+    private static async Task<int> RunAsync(HostApplicationBuilder builder, bool once, TimeSpan idleTimeout, CancellationToken ct)
     {
-        var builder = CliConfiguration.CreateHostBuilder(new Dictionary<string, string?>
-        {
-            ["Extractor:Inbox"] = inbox.FullName,
-            ["Extractor:Once"] = once ? "true" : "false",
-            ["Store:Location"] = store,
-            ["Kafka:BootstrapServers"] = bootstrap,
-        });
-
         using var broker = StartEmbeddedBrokerIfNeeded(builder);
         using var host = builder.AddPipeline().Build();
         if (broker is not null)
@@ -69,11 +59,6 @@ internal static class RunCommand
             var result = await PipelineHost.RunOnceAsync(host, idleTimeout, ct).ConfigureAwait(false);
             RunSummary.Print(Console.Out, result.Outcomes, result.Files);
             return result.Succeeded ? 0 : 1;
-        }
-        catch (OptionsValidationException e)
-        {
-            await Console.Error.WriteLineAsync($"run: the configuration is not usable: {string.Join("; ", e.Failures)}").ConfigureAwait(false);
-            return 2;
         }
         catch (PipelineStalledException e)
         {

@@ -77,7 +77,28 @@ internal abstract class RelationalPipelineStore(IColumnValues columnValues) : IP
     public Task ApplyRatesAsync(StoreBatch<RateRow> batch, CancellationToken ct) =>
         ApplyAsync(batch, (connection, transaction, token) => WriteRatesAsync(connection, transaction, batch.Rows, token), ct);
 
-    public async Task RecordFileAsync(FileLedgerEntry entry, CancellationToken ct)
+    public Task RecordFileAsync(FileLedgerEntry entry, CancellationToken ct) => RecordFileAsync(entry, dropProgress: false, ct);
+
+    public Task RecordReplacedFileAsync(FileLedgerEntry entry, CancellationToken ct) => RecordFileAsync(entry, dropProgress: true, ct);
+
+    public async Task<IReadOnlyList<FileLedgerEntry>> FindFilesAsync(string fileName, string sha256, CancellationToken ct)
+    {
+        var table = Tables.FileLedger;
+        var files = new List<FileLedgerEntry>();
+        var matching = ReadAsync(
+            $"SELECT {table.ColumnList} FROM {table.Name} WHERE file_name = @name OR sha256 = @sha256 ORDER BY file_name",
+            table.FromRow,
+            [("@name", fileName), ("@sha256", sha256)],
+            ct);
+        await foreach (var file in matching.ConfigureAwait(false))
+        {
+            files.Add(file);
+        }
+
+        return files;
+    }
+
+    private async Task RecordFileAsync(FileLedgerEntry entry, bool dropProgress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(entry);
         var connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
@@ -86,6 +107,15 @@ internal abstract class RelationalPipelineStore(IColumnValues columnValues) : IP
             var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
+                if (dropProgress)
+                {
+                    foreach (var sql in (string[])["DELETE FROM file_progress WHERE source_file = @file", "DELETE FROM rejects WHERE source_file = @file"])
+                    {
+                        await using var delete = connection.Command(transaction, sql).With("@file", entry.FileName);
+                        await delete.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                    }
+                }
+
                 await WriteAsync(connection, transaction, Tables.FileLedger, [entry], ct).ConfigureAwait(false);
                 await transaction.CommitAsync(ct).ConfigureAwait(false);
             }
