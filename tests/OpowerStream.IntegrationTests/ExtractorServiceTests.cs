@@ -79,6 +79,7 @@ public sealed class ExtractorServiceTests(KafkaFixture kafka, PostgresFixture po
     public async Task In_done_marker_mode_only_files_with_their_marker_are_taken_and_the_marker_moves_with_the_file()
     {
         await using var scenario = await PipelineScenario.CreateAsync(kafka, postgres, StoreKind.Sqlite, output, "donemarker");
+        scenario.Settings["Kafka:Consumer:session.timeout.ms"] = "6000"; // the second run's consumer joins after the first left
         scenario.Settings["Extractor:Completeness"] = "DoneMarker";
         var marked = AccountFileName(20240101000000);
         var waiting = AccountFileName(20240102000000);
@@ -172,6 +173,7 @@ public sealed class ExtractorServiceTests(KafkaFixture kafka, PostgresFixture po
     public async Task New_content_under_a_known_name_is_processed_and_reconciled_on_its_own()
     {
         await using var scenario = await PipelineScenario.CreateAsync(kafka, postgres, StoreKind.Sqlite, output, "newcontent");
+        scenario.Settings["Kafka:Consumer:session.timeout.ms"] = "6000"; // the second run's consumer joins after the first left
         var name = AccountFileName(20240101000000);
         scenario.Drop(name, Accounts(("SA-1", "A", "2024-01-01"), ("SA-2", "", "2024-01-01"), ("SA-3", "C", "2024-01-01")));
         Assert.True((await scenario.RunOnceAsync(Entity.Rate)).Succeeded);
