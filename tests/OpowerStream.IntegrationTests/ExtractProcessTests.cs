@@ -99,6 +99,29 @@ public sealed class ExtractProcessTests(KafkaFixture kafka, PostgresFixture post
         Assert.InRange(peak, 1, boundBytes);
     }
 
+    [Fact]
+    public async Task Extract_refuses_to_start_without_a_broker_or_with_a_settle_time_out_of_range()
+    {
+        var inbox = Directory.CreateTempSubdirectory("opowerstream-extract-");
+        try
+        {
+            var noBroker = await OpowerStreamProcess.RunAsync(output, inbox.FullName, ["extract", "--inbox", inbox.FullName, "--once"]);
+            Assert.Equal(2, noBroker.ExitCode);
+            Assert.Contains("extract: a broker is needed", noBroker.Stderr, StringComparison.Ordinal);
+
+            var badMode = await OpowerStreamProcess.RunAsync(
+                output, inbox.FullName,
+                ["extract", "--inbox", inbox.FullName, "--store", $"sqlite:{Path.Combine(inbox.FullName, "s.db")}", "--bootstrap-servers", kafka.BootstrapServers, "--once"],
+                ("Extractor__StableFor", "02:00:00"));
+            Assert.Equal(2, badMode.ExitCode);
+            Assert.Contains("Extractor:StableFor must be between", badMode.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            inbox.Delete(recursive: true);
+        }
+    }
+
     /// <summary>The kernel's high-water mark of the process's resident memory, while it runs.</summary>
     private static long? PeakResidentBytes(int pid)
     {
