@@ -35,6 +35,7 @@ public sealed class FileExtractor(
     StoreHost storeHost,
     Inbox inbox,
     IPublishGate gate,
+    IExtractionProgress progress,
     IOptions<ExtractorOptions> options,
     PipelineMetrics metrics,
     ILogger<FileExtractor> logger)
@@ -46,9 +47,29 @@ public sealed class FileExtractor(
     private const int ReadBufferBytes = 1 << 20;
     private const int RowsBetweenGateChecks = 5_000;
 
+    /// <summary>Publishes or refuses <paramref name="file"/>, telling <see cref="IExtractionProgress"/> how it goes.</summary>
     public async Task<FileOutcome> ExtractAsync(FileInfo file, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(file);
+        var size = file.Length;
+        var stopwatch = Stopwatch.StartNew();
+        FileOutcome outcome;
+        try
+        {
+            outcome = await ExtractFileAsync(file, ct).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            progress.FileFinished(new FileOutcome(file.Name, FileOutcomeKind.Failed, 0, e.Message), size, stopwatch.Elapsed);
+            throw;
+        }
+
+        progress.FileFinished(outcome, size, stopwatch.Elapsed);
+        return outcome;
+    }
+
+    private async Task<FileOutcome> ExtractFileAsync(FileInfo file, CancellationToken ct)
+    {
         var started = DateTimeOffset.UtcNow;
         var sha256 = await Sha256Async(file, ct).ConfigureAwait(false);
         if (!InboundFileNames.TryParse(file.Name, out var name))
@@ -87,6 +108,7 @@ public sealed class FileExtractor(
         }
 
         Log.FileStarted(logger, file.Name, entity, file.Length);
+        progress.FileStarted(file.Name, entity, file.Length);
         await PublishFileEventAsync(NewEvent(FileEventKind.FileStarted, file, name, sha256), wait: false, ct).ConfigureAwait(false);
 
         try
@@ -140,6 +162,7 @@ public sealed class FileExtractor(
             producer.Produce(topic, message, deliveries.OnDelivery, ct);
             if (++rows % RowsBetweenGateChecks == 0)
             {
+                progress.Advanced(file.Name, rows, stream.Position);
                 await gate.WaitUntilOpenAsync(ct).ConfigureAwait(false);
             }
         }

@@ -18,6 +18,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp => new Inbox(sp.GetRequiredService<IOptions<ExtractorOptions>>().Value));
         services.TryAddSingleton<IPublishGate, OpenPublishGate>();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IExtractionProgress, LoggedExtractionProgress>();
         services.AddSingleton<FileExtractor>();
         services.AddSingleton<ExtractionRun>();
         services.AddHostedService<ExtractorService>();

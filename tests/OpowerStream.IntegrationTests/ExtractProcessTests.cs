@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using Confluent.Kafka;
 using OpowerStream.Domain;
 using OpowerStream.Storage;
@@ -84,7 +85,8 @@ public sealed class ExtractProcessTests(KafkaFixture kafka, PostgresFixture post
         var name = IntervalFileName(60, 20240301000000);
         WriteIntervalFile(Path.Combine(scenario.Inbox, name), rows);
 
-        using var extract = StartExtract(scenario);
+        // Output redirected, as a service runs: structured log lines instead of progress bars.
+        using var extract = StartExtract(scenario, ("Logging__LogLevel__Default", "Information"));
         var peak = 0L;
         while (!extract.HasExited)
         {
@@ -95,6 +97,8 @@ public sealed class ExtractProcessTests(KafkaFixture kafka, PostgresFixture post
         var result = await extract.WaitForExitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(0, result.ExitCode);
         Assert.Contains($"{name}: published {rows} rows", result.Stdout, StringComparison.Ordinal);
+        Assert.Matches($@"File {Regex.Escape(name)} published: {rows} rows \(\d+ rows/s\), \d+ bytes in \d+ ms", result.Stdout);
+        Assert.DoesNotContain("\u001b[", result.Stdout, StringComparison.Ordinal); // no terminal drawing when redirected
         output.WriteLine($"peak RSS (VmHWM) of extract over {new FileInfo(scenario.ProcessedPath(name)).Length} bytes: {peak / (1024 * 1024)} MB");
         Assert.InRange(peak, 1, boundBytes);
     }
@@ -122,6 +126,52 @@ public sealed class ExtractProcessTests(KafkaFixture kafka, PostgresFixture post
         }
     }
 
+    [Fact]
+    public async Task On_a_terminal_extract_draws_a_progress_bar_per_file_that_ends_as_its_summary_line()
+    {
+        await using var scenario = await PipelineScenario.CreateAsync(kafka, postgres, StoreKind.Sqlite, output, "terminal");
+        var name = IntervalFileName(60, 20240401000000);
+        WriteIntervalFile(Path.Combine(scenario.Inbox, name), 12_000);
+        var extract = string.Join(' ', new[]
+        {
+            "dotnet", Path.Combine(AppContext.BaseDirectory, "opower-stream.dll"), "extract", "--inbox", scenario.Inbox,
+            "--store", scenario.StoreLocation, "--bootstrap-servers", kafka.BootstrapServers, "--once",
+        }.Select(argument => "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
+        var start = new System.Diagnostics.ProcessStartInfo("script") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in (string[])["-qec", extract, "/dev/null"])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["Kafka__TopicPrefix"] = scenario.Topics.Prefix;
+        start.Environment["Extractor__StableFor"] = "00:00:00";
+        start.Environment["TERM"] = "xterm-256color";
+        start.Environment["COLUMNS"] = "200";
+
+        // script(1) gives the child a pseudo-terminal: the same process as above, but interactive.
+        using var script = System.Diagnostics.Process.Start(start)!;
+        var stdout = script.StandardOutput.ReadToEndAsync();
+        try
+        {
+            await script.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            if (!script.HasExited)
+            {
+                script.Kill(entireProcessTree: true);
+            }
+        }
+
+        var screen = await stdout;
+        output.WriteLine(screen);
+        Assert.Equal(0, script.ExitCode);
+        Assert.Contains("\u001b[", screen, StringComparison.Ordinal); // drawn with terminal control sequences
+        Assert.Contains($"{name}  published 12,000 rows", screen, StringComparison.Ordinal);
+        Assert.Contains($"{name}: published 12000 rows", screen, StringComparison.Ordinal);
+        Assert.DoesNotContain("FileExtractor", screen, StringComparison.Ordinal); // its information logs would tear the bars
+    }
+
     /// <summary>The kernel's high-water mark of the process's resident memory, while it runs.</summary>
     private static long? PeakResidentBytes(int pid)
     {
@@ -136,14 +186,12 @@ public sealed class ExtractProcessTests(KafkaFixture kafka, PostgresFixture post
         }
     }
 
-    private OpowerStreamProcess StartExtract(PipelineScenario scenario) =>
+    private OpowerStreamProcess StartExtract(PipelineScenario scenario, params (string Name, string Value)[] environment) =>
         OpowerStreamProcess.Start(
             output,
             scenario.Inbox,
             ["extract", "--inbox", scenario.Inbox, "--store", scenario.StoreLocation, "--bootstrap-servers", kafka.BootstrapServers, "--once"],
-            ("Kafka__TopicPrefix", scenario.Topics.Prefix),
-            ("Kafka__Partitions", "3"),
-            ("Extractor__StableFor", "00:00:00"));
+            [("Kafka__TopicPrefix", scenario.Topics.Prefix), ("Kafka__Partitions", "3"), ("Extractor__StableFor", "00:00:00"), .. environment]);
 
     /// <summary>Writes an hourly interval file of distinct keys and returns the sum of its usage values.</summary>
     private static decimal WriteIntervalFile(string path, int rows)

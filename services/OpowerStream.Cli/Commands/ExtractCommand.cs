@@ -45,15 +45,18 @@ internal static class ExtractCommand
         }
 
         await host.StartAsync(ct).ConfigureAwait(false);
+        IReadOnlyList<FileOutcome> outcomes;
         try
         {
-            var outcomes = await host.Services.GetRequiredService<ExtractionRun>().Completed.WaitAsync(ct).ConfigureAwait(false);
-            RunSummary.PrintOutcomes(Console.Out, outcomes);
-            return outcomes.Any(o => o.Kind == FileOutcomeKind.Failed) ? 1 : 0;
+            outcomes = await host.Services.GetRequiredService<ExtractionRun>().Completed.WaitAsync(ct).ConfigureAwait(false);
         }
         finally
         {
             await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
+
+        host.Dispose(); // ends a live progress display before the summary is printed
+        RunSummary.PrintOutcomes(Console.Out, outcomes);
+        return outcomes.Any(o => o.Kind == FileOutcomeKind.Failed) ? 1 : 0;
     }
 }

@@ -1,6 +1,9 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpowerStream.Extractor;
 
 namespace OpowerStream.Cli.Commands;
 
@@ -32,9 +35,14 @@ internal sealed class InboxOptions
 
     public bool IsOnce(ParseResult parse) => parse.GetValue(Once);
 
-    /// <summary>A host builder whose configuration carries the options given (they override appsettings and environment).</summary>
-    public HostApplicationBuilder CreateHostBuilder(ParseResult parse) =>
-        CliConfiguration.CreateHostBuilder(new Dictionary<string, string?>
+    /// <summary>
+    /// A host builder whose configuration carries the options given (they override appsettings and
+    /// environment). On an interactive terminal the extractor draws a progress bar per file (and logs
+    /// only its warnings, which would tear the bars); otherwise it logs structured progress lines.
+    /// </summary>
+    public HostApplicationBuilder CreateHostBuilder(ParseResult parse)
+    {
+        var builder = CliConfiguration.CreateHostBuilder(new Dictionary<string, string?>
         {
             ["Extractor:Inbox"] = parse.GetRequiredValue(Inbox).FullName,
             ["Extractor:Once"] = parse.GetValue(Once) ? "true" : "false",
@@ -42,6 +50,14 @@ internal sealed class InboxOptions
             ["Store:Location"] = parse.GetValue(Store),
             ["Kafka:BootstrapServers"] = parse.GetValue(BootstrapServers),
         });
+        if (TerminalProgress.IsAvailable)
+        {
+            builder.Services.AddSingleton<IExtractionProgress, TerminalProgress>();
+            builder.Logging.AddFilter("OpowerStream.Extractor", LogLevel.Warning);
+        }
+
+        return builder;
+    }
 
     /// <summary>Runs a command's work; a setting that fails validation stops it with a one-line message and exit code 2.</summary>
     public static async Task<int> ReportingBadSettingsAsync(string commandName, Func<Task<int>> work)

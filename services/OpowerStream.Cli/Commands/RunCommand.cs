@@ -57,6 +57,7 @@ internal static class RunCommand
             }
 
             var result = await PipelineHost.RunOnceAsync(host, idleTimeout, ct).ConfigureAwait(false);
+            host.Dispose(); // ends a live progress display before the summary is printed
             RunSummary.Print(Console.Out, result.Outcomes, result.Files);
             return result.Succeeded ? 0 : 1;
         }
