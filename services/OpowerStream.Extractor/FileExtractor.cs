@@ -114,6 +114,13 @@ public sealed class FileExtractor(
         try
         {
             var stopwatch = Stopwatch.StartNew();
+            if (name.Compression == Compression.Gzip)
+            {
+                // A gzip file found truncated or corrupt part-way must publish nothing, not its first rows.
+                GzipVerification.Verify(
+                    new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, ReadBufferBytes, FileOptions.SequentialScan), name);
+            }
+
             var rows = await PublishAsync(file, name, ct).ConfigureAwait(false);
             await PublishFileEventAsync(
                 NewEvent(FileEventKind.FileCompleted, file, name, sha256) with { RowsRead = rows, RowsPublished = rows },
