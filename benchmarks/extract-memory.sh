@@ -29,7 +29,7 @@ measure_size() { # rows -> prints "rows size_bytes seconds peak_kb"
     rm -rf "${dir}" && mkdir -p "${dir}"
     "${WORK}/cli/opower-stream" generate --out "${dir}/data" --service-points "${service_points}" --days "${DAYS}" --interval 15 --seed 1 >&2
   fi
-  rm -rf "${dir}/inbox" "${dir}/store.db"* && mkdir -p "${dir}/inbox"
+  rm -rf "${dir}/inbox" "${dir}/store.db"* "${dir}/broker.out" && mkdir -p "${dir}/inbox"
   cp "${dir}/data/"*interval15*.gz "${dir}/inbox/"
   "${WORK}/cli/opower-stream" dev-broker --topic-prefix mem --partitions 12 >"${dir}/broker.out" 2>"${dir}/broker.err" &
   broker_pid=$!

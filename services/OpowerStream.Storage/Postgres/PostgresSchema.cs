@@ -111,7 +111,8 @@ internal static class PostgresSchema
                 PRIMARY KEY (source_file, partition_id)
             );
             """),
-        new(2, "file ledger: rows published, lookup by content hash", """
+        // Version 3, not 2: main's migration 2 (redrive state, consumer members) is merged beside this one.
+        new(3, "file ledger: rows published, lookup by content hash", """
             ALTER TABLE file_ledger ADD COLUMN rows_published bigint NOT NULL DEFAULT 0;
             CREATE INDEX file_ledger_sha256 ON file_ledger (sha256);
             """),
