@@ -10,6 +10,7 @@ public static class OpowerStreamCommand
     {
         var root = new RootCommand("OpowerStream: ingest Opower utility files (interval reads, bill service quantities, service-agreement rates) through Kafka into a materialized store.");
         root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(ExtractCommand.Create());
         root.Subcommands.Add(ConsumeCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());

@@ -15,7 +15,7 @@ public sealed record RunOnceResult(IReadOnlyList<FileOutcome> Outcomes, IReadOnl
     public bool Succeeded => Outcomes.All(o => o.Kind != FileOutcomeKind.Failed) && Files.All(f => f.Reconciles);
 }
 
-/// <summary>The service hosts the commands run: the whole pipeline in one host (<c>run</c>), or one entity's consumer (<c>consume</c>).</summary>
+/// <summary>The service hosts the commands run: the whole pipeline in one host (<c>run</c>), the extractor (<c>extract</c>), or one entity's consumer (<c>consume</c>).</summary>
 public static class PipelineHost
 {
     public static HostApplicationBuilder AddPipeline(this HostApplicationBuilder builder)
@@ -32,6 +32,15 @@ public static class PipelineHost
             builder.Services.AddEntityConsumer(builder.Configuration, entity);
         }
 
+        builder.Services.AddHealthAndMetrics(builder.Configuration);
+        return builder;
+    }
+
+    /// <summary>The extractor as a service of its own (<c>extract</c>), with its health and metrics endpoint.</summary>
+    public static HostApplicationBuilder AddExtractorService(this HostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddExtractor(builder.Configuration);
         builder.Services.AddHealthAndMetrics(builder.Configuration);
         return builder;
     }

@@ -8,6 +8,8 @@ public static class EventSchemas
 {
     public const string RejectedRowFileName = "rejected-row.avsc";
 
+    public const string FileEventFileName = "file-event.avsc";
+
     public static string FileName(Entity entity) => entity switch
     {
         Entity.Rate => "rate-row.avsc",

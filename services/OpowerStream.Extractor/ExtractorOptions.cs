@@ -2,9 +2,22 @@ using System.ComponentModel.DataAnnotations;
 
 namespace OpowerStream.Extractor;
 
+/// <summary>How the extractor decides that a file in the inbox is completely written.</summary>
+public enum FileCompleteness
+{
+    /// <summary>Size and last-write time unchanged for <see cref="ExtractorOptions.StableFor"/>.</summary>
+    StableSize,
+
+    /// <summary>A marker <c>&lt;name&gt;.done</c> exists beside the file (written by the sender after the file).</summary>
+    DoneMarker,
+}
+
 public sealed class ExtractorOptions
 {
     public const string Section = "Extractor";
+
+    /// <summary>The suffix of a done marker: <c>&lt;name&gt;.done</c> says <c>&lt;name&gt;</c> is complete.</summary>
+    public const string DoneMarkerSuffix = ".done";
 
     /// <summary>The landing folder the utility drops files into.</summary>
     [Required(ErrorMessage = "Extractor:Inbox is required: the folder inbound files are dropped into.")]
@@ -19,7 +32,25 @@ public sealed class ExtractorOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Process the files present at start, then stop watching (the <c>run --once</c> mode).</summary>
+    /// <summary>How a file is known to be complete before it is taken.</summary>
+    [EnumDataType(typeof(FileCompleteness), ErrorMessage = "Extractor:Completeness must be StableSize or DoneMarker.")]
+    public FileCompleteness Completeness { get; set; } = FileCompleteness.StableSize;
+
+    /// <summary>With <see cref="FileCompleteness.StableSize"/>: how long size and last-write time must stay unchanged.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "Extractor:StableFor must be between 00:00:00 and 01:00:00.")]
+    public TimeSpan StableFor { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Process a file even when the ledger shows its content (SHA-256) already published, instead of
+    /// refusing it as <c>duplicate_file</c> (the operator's <c>--reprocess</c>).
+    /// </summary>
+    public bool Reprocess { get; set; }
+
+    /// <summary>
+    /// Process the files present at start, then stop watching (the <c>run --once</c> mode). It waits for
+    /// files that are not yet complete; in <see cref="FileCompleteness.DoneMarker"/> mode it leaves files
+    /// without a marker where they are.
+    /// </summary>
     public bool Once { get; set; }
 
     /// <summary>

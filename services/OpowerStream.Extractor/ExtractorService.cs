@@ -3,55 +3,147 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpowerStream.Domain.Files;
 using OpowerStream.Hosting;
+using OpowerStream.Hosting.Health;
 
 namespace OpowerStream.Extractor;
 
 /// <summary>
-/// Watches the inbox and publishes the files waiting there in the order they must apply (timestamp
-/// in the name, then name). A file that fails for a transient reason (broker unavailable) stays in
-/// the inbox and is tried again on the next scan; re-published rows are harmless because every
-/// write is sequence-guarded.
+/// Watches the inbox and publishes the complete files waiting there in the order they must apply
+/// (timestamp in the name, then name). File-system notifications wake it as soon as something
+/// changes; a scan every <see cref="ExtractorOptions.PollInterval"/> is the safety net for lost
+/// notifications (network shares, overflows). A file that fails for a transient reason (broker
+/// unavailable) stays in the inbox and is tried again on the next scan; re-published rows are
+/// harmless because every write is sequence-guarded.
 /// </summary>
 public sealed class ExtractorService(
     Inbox inbox,
     FileExtractor extractor,
     ExtractionRun run,
     IOptions<ExtractorOptions> options,
+    TimeProvider time,
+    ServiceHealth health,
     ILogger<ExtractorService> logger) : BackgroundService
 {
+    /// <summary>The extractor's part in the health endpoints; the file loop beats it too, so a long file never looks stalled.</summary>
+    public const string HealthComponentName = "extractor";
+
+    private static readonly TimeSpan ShortestWait = TimeSpan.FromMilliseconds(10);
+    private readonly SemaphoreSlim wake = new(0, 1);
+    private readonly HealthComponent status = health.Component(HealthComponentName);
+
+    public override void Dispose()
+    {
+        wake.Dispose();
+        base.Dispose();
+    }
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.Factory.StartNew(() => WatchAsync(stoppingToken), stoppingToken,
             TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
 
     private async Task WatchAsync(CancellationToken ct)
     {
-        Log.ExtractorWatching(logger, Path.GetFullPath(options.Value.Inbox));
+        var settings = options.Value;
+        Log.ExtractorWatching(logger, Path.GetFullPath(settings.Inbox));
+        var completeness = new CompletenessCheck(settings, time);
+        var handled = new HashSet<string>(StringComparer.Ordinal);
         try
         {
+            using var watcher = settings.Once ? null : Watch(settings.Inbox);
+            status.Ready($"watching {settings.Inbox}");
             while (!ct.IsCancellationRequested)
             {
-                foreach (var file in InApplyOrder(inbox.ReadyFiles()))
+                status.Beat();
+                // In --once mode a file is handled once, even when it failed and stays in the inbox.
+                var candidates = inbox.ReadyFiles().Where(f => !handled.Contains(f.Name)).ToList();
+                var (complete, nextCheck) = completeness.Check(candidates);
+                var failed = false;
+                foreach (var file in InApplyOrder(complete))
                 {
-                    run.Record(await ExtractOrKeepAsync(file, ct).ConfigureAwait(false));
+                    var outcome = await ExtractOrKeepAsync(file, ct).ConfigureAwait(false);
+                    run.Record(outcome);
+                    failed |= outcome.Kind == FileOutcomeKind.Failed;
+                    if (settings.Once)
+                    {
+                        handled.Add(file.Name);
+                    }
                 }
 
-                if (options.Value.Once)
+                if (settings.Once && complete.Count == 0 && nextCheck is null)
                 {
+                    status.Finished("every file present was handled (--once)");
                     run.Complete();
                     return;
                 }
 
-                await Task.Delay(options.Value.PollInterval, ct).ConfigureAwait(false);
+                // Files just handled left the inbox: look again at once, unless one failed and stays.
+                if (complete.Count == 0 || failed)
+                {
+                    await WaitAsync(settings.PollInterval, nextCheck, ct).ConfigureAwait(false);
+                }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
+            status.Stopped("stopping");
             run.Complete();
         }
         catch (Exception e)
         {
+            status.Stopped(e.Message);
             run.Fail(e);
             throw;
+        }
+    }
+
+    /// <summary>Waits for a notification, the moment a waiting file may be complete, or the next scan.</summary>
+    private async Task WaitAsync(TimeSpan pollInterval, DateTimeOffset? nextCheck, CancellationToken ct)
+    {
+        var wait = pollInterval;
+        if (nextCheck is { } at && at - time.GetUtcNow() < wait)
+        {
+            wait = at - time.GetUtcNow();
+        }
+
+        await wake.WaitAsync(wait < ShortestWait ? ShortestWait : wait, ct).ConfigureAwait(false);
+    }
+
+    private FileSystemWatcher? Watch(string folder)
+    {
+        if (!Directory.Exists(folder))
+        {
+            return null; // the scan reports the missing inbox
+        }
+
+        var watcher = new FileSystemWatcher(folder)
+        {
+            NotifyFilter = NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.LastWrite,
+            IncludeSubdirectories = false,
+        };
+        watcher.Created += (_, _) => Wake();
+        watcher.Changed += (_, _) => Wake();
+        watcher.Renamed += (_, _) => Wake();
+        watcher.Error += (_, _) => Wake();
+        watcher.EnableRaisingEvents = true;
+        return watcher;
+    }
+
+    private void Wake()
+    {
+        try
+        {
+            if (wake.CurrentCount == 0)
+            {
+                wake.Release();
+            }
+        }
+        catch (SemaphoreFullException)
+        {
+            // Another notification woke the loop first: one wake-up is enough.
+        }
+        catch (ObjectDisposedException)
+        {
+            // A notification racing the shutdown.
         }
     }
 

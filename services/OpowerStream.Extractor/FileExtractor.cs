@@ -1,12 +1,16 @@
+using System.Buffers.Text;
 using System.Diagnostics;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OpowerStream.Contracts;
 using OpowerStream.Domain;
 using OpowerStream.Domain.Files;
 using OpowerStream.Hosting;
+using OpowerStream.Hosting.Health;
 using OpowerStream.Kafka;
 using OpowerStream.Storage;
 
@@ -14,46 +18,119 @@ namespace OpowerStream.Extractor;
 
 /// <summary>
 /// Publishes one inbound file: every data row becomes one Avro event on the entity's topic, keyed
-/// so one meter's / bill segment's / agreement's events stay in order. Values are published raw;
-/// the consumers validate. The ledger says Published only after Kafka acknowledged every row.
+/// so one meter's / bill segment's / agreement's events stay in order, with its lineage also as
+/// Kafka headers. Values are published raw; the consumers validate. The files topic hears
+/// <c>file_started</c>, then <c>file_completed</c> only after Kafka acknowledged every row (the
+/// ledger says Published at the same moment), or <c>file_refused</c>.
 /// </summary>
+/// <remarks>
+/// Content already published (same SHA-256 in the ledger) is refused as <c>duplicate_file</c> unless
+/// <see cref="ExtractorOptions.Reprocess"/>. A file whose earlier attempt did not complete (the
+/// process died part-way) is published again from its first row: rows already published are
+/// harmless (sequence-guarded apply, each line counted once). New content under a name the ledger
+/// knows replaces the old content's reconciliation counters and rejects.
+/// </remarks>
 public sealed class FileExtractor(
     KafkaProducerHandle producer,
     TopicNames topics,
     StoreHost storeHost,
     Inbox inbox,
     IPublishGate gate,
+    IExtractionProgress progress,
+    IOptions<ExtractorOptions> options,
     PipelineMetrics metrics,
+    ServiceHealth health,
     ILogger<FileExtractor> logger)
 {
+    private readonly HealthComponent status = health.Component(ExtractorService.HealthComponentName);
+
+    public const string FileHeader = "opower.file";
+    public const string FileTimestampHeader = "opower.file_timestamp";
+    public const string LineHeader = "opower.line";
+
     private const int ReadBufferBytes = 1 << 20;
     private const int RowsBetweenGateChecks = 5_000;
 
+    /// <summary>Publishes or refuses <paramref name="file"/>, telling <see cref="IExtractionProgress"/> how it goes.</summary>
     public async Task<FileOutcome> ExtractAsync(FileInfo file, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(file);
-        var started = DateTimeOffset.UtcNow;
-        if (!InboundFileNames.TryParse(file.Name, out var name))
+        var size = file.Length;
+        var stopwatch = Stopwatch.StartNew();
+        FileOutcome outcome;
+        try
         {
-            var entry = new FileLedgerEntry(file.Name, null, file.Length, await Sha256Async(file, ct).ConfigureAwait(false),
-                FileStatus.Processing, 0, null, null, started, null);
-            return await RefuseAsync(file, entry, RuleCodes.UnrecognizedFileName,
-                "the name does not follow opwr_<utility>_[<population>_]v<version>_(interval<mm>|billing_servicequantity|billing_account)_<yyyyMMddHHmmss>.<gz|zip|tsv|csv|txt>",
-                ct).ConfigureAwait(false);
+            outcome = await ExtractFileAsync(file, ct).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            progress.FileFinished(new FileOutcome(file.Name, FileOutcomeKind.Failed, 0, e.Message), size, stopwatch.Elapsed);
+            throw;
         }
 
+        progress.FileFinished(outcome, size, stopwatch.Elapsed);
+        return outcome;
+    }
+
+    private async Task<FileOutcome> ExtractFileAsync(FileInfo file, CancellationToken ct)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var sha256 = await Sha256Async(file, ct).ConfigureAwait(false);
+        if (!InboundFileNames.TryParse(file.Name, out var name))
+        {
+            var entry = new FileLedgerEntry(file.Name, null, file.Length, sha256, FileStatus.Processing, 0, null, null, started, null);
+            return await RefuseAsync(file, null, entry, RuleCodes.UnrecognizedFileName,
+                "the name does not follow opwr_<utility>_[<population>_]v<version>_(interval<mm>|billing_servicequantity|billing_account)_<yyyyMMddHHmmss>.<gz|zip|tsv|csv|txt>",
+                recordInLedger: true, ct).ConfigureAwait(false);
+        }
+
+        var store = storeHost.Store;
         var entity = name.Entity.Name();
-        var ledger = new FileLedgerEntry(file.Name, entity, file.Length, await Sha256Async(file, ct).ConfigureAwait(false),
-            FileStatus.Processing, 0, null, null, started, null);
-        await storeHost.Store.RecordFileAsync(ledger, ct).ConfigureAwait(false);
+        var ledger = new FileLedgerEntry(file.Name, entity, file.Length, sha256, FileStatus.Processing, 0, null, null, started, null);
+        var known = await store.FindFilesAsync(file.Name, sha256, ct).ConfigureAwait(false);
+        var sameName = known.FirstOrDefault(f => f.FileName == file.Name);
+        var published = known.FirstOrDefault(f => f.Sha256 == sha256 && f.Status == FileStatus.Published);
+        if (published is not null && !options.Value.Reprocess)
+        {
+            // Never overwrite the ledger entry of a published file with the refusal of its copy.
+            return await RefuseAsync(file, name, ledger, RuleCodes.DuplicateFile, DuplicateDetail(published),
+                recordInLedger: sameName?.Status != FileStatus.Published, ct).ConfigureAwait(false);
+        }
+
+        if (sameName is not null && sameName.Sha256 != sha256)
+        {
+            await store.RecordReplacedFileAsync(ledger, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            await store.RecordFileAsync(ledger, ct).ConfigureAwait(false);
+        }
+
+        if (sameName is { Status: FileStatus.Processing } && sameName.Sha256 == sha256)
+        {
+            Log.FileResumed(logger, file.Name, sameName.StartedAt);
+        }
+
         Log.FileStarted(logger, file.Name, entity, file.Length);
+        progress.FileStarted(file.Name, entity, file.Length);
+        await PublishFileEventAsync(NewEvent(FileEventKind.FileStarted, file, name, sha256), wait: false, ct).ConfigureAwait(false);
 
         try
         {
             var stopwatch = Stopwatch.StartNew();
+            if (name.Compression == Compression.Gzip)
+            {
+                // A gzip file found truncated or corrupt part-way must publish nothing, not its first rows.
+                GzipVerification.Verify(
+                    new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, ReadBufferBytes, FileOptions.SequentialScan), name);
+            }
+
             var rows = await PublishAsync(file, name, ct).ConfigureAwait(false);
-            await storeHost.Store.RecordFileAsync(
-                ledger with { Status = FileStatus.Published, RowsRead = rows, CompletedAt = DateTimeOffset.UtcNow },
+            await PublishFileEventAsync(
+                NewEvent(FileEventKind.FileCompleted, file, name, sha256) with { RowsRead = rows, RowsPublished = rows },
+                wait: true, ct).ConfigureAwait(false);
+            await store.RecordFileAsync(
+                ledger with { Status = FileStatus.Published, RowsRead = rows, RowsPublished = rows, CompletedAt = DateTimeOffset.UtcNow },
                 ct).ConfigureAwait(false);
             inbox.MarkProcessed(file);
             Log.FilePublished(logger, file.Name, entity, rows, stopwatch.ElapsedMilliseconds);
@@ -61,9 +138,13 @@ public sealed class FileExtractor(
         }
         catch (FileRefusedException e)
         {
-            return await RefuseAsync(file, ledger, e.Reason, e.Detail, ct).ConfigureAwait(false);
+            return await RefuseAsync(file, name, ledger, e.Reason, e.Detail, recordInLedger: true, ct).ConfigureAwait(false);
         }
     }
+
+    private static string DuplicateDetail(FileLedgerEntry published) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"the same content (SHA-256 {published.Sha256}) as {published.FileName}, published {published.CompletedAt:yyyy-MM-ddTHH:mm:ssZ}; to apply it again, reprocess (--reprocess or Extractor:Reprocess)");
 
     private async Task<long> PublishAsync(FileInfo file, InboundFileName name, CancellationToken ct)
     {
@@ -79,6 +160,7 @@ public sealed class FileExtractor(
         var keyIndex = EntityLayout.For(name.Entity).KeyIndex;
         var topic = topics.Rows(name.Entity);
         var deliveries = new DeliveryTracker();
+        var lineage = new LineageHeaders(file.Name, name.Timestamp);
         long rows = 0;
         foreach (var row in reader.ReadRows())
         {
@@ -86,10 +168,13 @@ public sealed class FileExtractor(
             {
                 Key = Encoding.UTF8.GetBytes(row.Values[keyIndex]?.Trim() ?? ""),
                 Value = serializer.Serialize(row),
+                Headers = lineage.For(row.Lineage.Line),
             };
             producer.Produce(topic, message, deliveries.OnDelivery, ct);
             if (++rows % RowsBetweenGateChecks == 0)
             {
+                progress.Advanced(file.Name, rows, stream.Position);
+                status.Beat();
                 await gate.WaitUntilOpenAsync(ct).ConfigureAwait(false);
             }
         }
@@ -101,21 +186,50 @@ public sealed class FileExtractor(
         return rows;
     }
 
-    private async Task<FileOutcome> RefuseAsync(FileInfo file, FileLedgerEntry entry, string reason, string detail, CancellationToken ct)
+    private async Task<FileOutcome> RefuseAsync(
+        FileInfo file, InboundFileName? name, FileLedgerEntry entry, string reason, string detail, bool recordInLedger, CancellationToken ct)
     {
-        await storeHost.Store.RecordFileAsync(
-            entry with
-            {
-                Status = FileStatus.Refused,
-                RefusalReason = reason,
-                RefusalMessage = detail,
-                CompletedAt = DateTimeOffset.UtcNow,
-            },
-            ct).ConfigureAwait(false);
+        await PublishFileEventAsync(
+            NewEvent(FileEventKind.FileRefused, file, name, entry.Sha256) with { Reason = reason, Detail = detail },
+            wait: true, ct).ConfigureAwait(false);
+        if (recordInLedger)
+        {
+            await storeHost.Store.RecordFileAsync(
+                entry with
+                {
+                    Status = FileStatus.Refused,
+                    RefusalReason = reason,
+                    RefusalMessage = detail,
+                    CompletedAt = DateTimeOffset.UtcNow,
+                },
+                ct).ConfigureAwait(false);
+        }
+
         inbox.MarkRefused(file, reason, detail);
         metrics.FileRefused(reason);
         Log.FileRefused(logger, file.Name, reason, detail);
         return new FileOutcome(file.Name, FileOutcomeKind.Refused, 0, reason);
+    }
+
+    private static FileEvent NewEvent(FileEventKind kind, FileInfo file, InboundFileName? name, string sha256) =>
+        new(kind, file.Name, name?.Entity.Name(), name?.Timestamp, file.Length, sha256, null, null, null, null, DateTimeOffset.UtcNow);
+
+    /// <summary>Publishes a file event keyed by file name; with <paramref name="wait"/>, returns only once Kafka acknowledged it.</summary>
+    private Task PublishFileEventAsync(FileEvent fileEvent, bool wait, CancellationToken ct)
+    {
+        var delivery = new DeliveryTracker();
+        producer.Produce(
+            topics.Files,
+            new Message<byte[], byte[]> { Key = Encoding.UTF8.GetBytes(fileEvent.FileName), Value = FileEventSerializer.Instance.Serialize(fileEvent) },
+            delivery.OnDelivery,
+            ct);
+        if (wait)
+        {
+            producer.Producer.Flush(ct);
+            delivery.EnsureAllAcknowledged(1, $"{fileEvent.FileName}: file event");
+        }
+
+        return Task.CompletedTask;
     }
 
     private static async Task<string> Sha256Async(FileInfo file, CancellationToken ct)
@@ -125,6 +239,23 @@ public sealed class FileExtractor(
         await using (stream.ConfigureAwait(false))
         {
             return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, ct).ConfigureAwait(false));
+        }
+    }
+
+    /// <summary>
+    /// A row event's lineage as Kafka headers. The file and its timestamp are encoded once per file
+    /// and shared by every row's headers; only the line is encoded per row (ASCII decimal).
+    /// </summary>
+    private sealed class LineageHeaders(string fileName, long fileTimestamp)
+    {
+        private readonly Header file = new(FileHeader, Encoding.UTF8.GetBytes(fileName));
+        private readonly Header timestamp = new(FileTimestampHeader, Encoding.ASCII.GetBytes(fileTimestamp.ToString(CultureInfo.InvariantCulture)));
+
+        public Headers For(long line)
+        {
+            Span<byte> digits = stackalloc byte[20];
+            Utf8Formatter.TryFormat(line, digits, out var written);
+            return [file, timestamp, new Header(LineHeader, digits[..written].ToArray())];
         }
     }
 }

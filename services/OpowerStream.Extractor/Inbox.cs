@@ -1,14 +1,14 @@
 namespace OpowerStream.Extractor;
 
 /// <summary>
-/// The landing folder: which files are ready, and where each ends up. A file is only ever moved as
-/// a whole (rename within the file system), never copied half-way.
+/// The landing folder: which files are there, and where each ends up. A file is only ever moved as
+/// a whole (rename within the file system), never copied half-way; its done marker goes with it.
 /// </summary>
 public sealed class Inbox(ExtractorOptions options)
 {
     /// <summary>
-    /// Regular files directly in the inbox. Hidden files, partial uploads and symbolic links are
-    /// not inbound files (a link could point outside the inbox).
+    /// Regular files directly in the inbox. Hidden files, partial uploads, done markers and symbolic
+    /// links are not inbound files (a link could point outside the inbox).
     /// </summary>
     public IReadOnlyList<FileInfo> ReadyFiles()
     {
@@ -22,8 +22,16 @@ public sealed class Inbox(ExtractorOptions options)
             .Where(f => f.LinkTarget is null
                 && !f.Name.StartsWith('.')
                 && !f.Name.EndsWith(".part", StringComparison.OrdinalIgnoreCase)
-                && !f.Name.EndsWith(".tmp", StringComparison.OrdinalIgnoreCase))
+                && !f.Name.EndsWith(".tmp", StringComparison.OrdinalIgnoreCase)
+                && !f.Name.EndsWith(ExtractorOptions.DoneMarkerSuffix, StringComparison.OrdinalIgnoreCase))
             .ToList();
+    }
+
+    /// <summary>Whether the sender wrote the file's done marker <c>&lt;name&gt;.done</c>.</summary>
+    public static bool HasDoneMarker(FileInfo file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        return File.Exists(MarkerPath(file.FullName));
     }
 
     public void MarkProcessed(FileInfo file)
@@ -39,11 +47,19 @@ public sealed class Inbox(ExtractorOptions options)
         File.WriteAllText(target + ".reason.txt", $"{reason}\n{detail}\n");
     }
 
+    private static string MarkerPath(string path) => path + ExtractorOptions.DoneMarkerSuffix;
+
     private static string MoveInto(FileInfo file, string folder)
     {
         Directory.CreateDirectory(folder);
+        var marker = MarkerPath(file.FullName);
         var target = Path.Combine(folder, file.Name);
         file.MoveTo(target, overwrite: true);
+        if (File.Exists(marker))
+        {
+            File.Move(marker, MarkerPath(target), overwrite: true);
+        }
+
         return target;
     }
 }

@@ -17,6 +17,8 @@ public static class ServiceCollectionExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new Inbox(sp.GetRequiredService<IOptions<ExtractorOptions>>().Value));
         services.TryAddSingleton<IPublishGate, OpenPublishGate>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IExtractionProgress, LoggedExtractionProgress>();
         services.AddSingleton<FileExtractor>();
         services.AddSingleton<ExtractionRun>();
         services.AddHostedService<ExtractorService>();

@@ -70,4 +70,13 @@ public static partial class Log
 
     [LoggerMessage(1600, LogLevel.Warning, "Consumer {Entity}: the broker reported {Code} ({Reason}); the client retries, the batch so far is applied and no record is skipped")]
     public static partial void ConsumeErrorRetried(ILogger logger, string entity, string code, string reason);
+
+    [LoggerMessage(1107, LogLevel.Warning, "File {File}: an attempt started at {StartedAt} did not complete; publishing it again from its first row")]
+    public static partial void FileResumed(ILogger logger, string file, DateTimeOffset startedAt);
+
+    [LoggerMessage(1108, LogLevel.Information, "File {File}: {Rows} rows read ({RowsPerSecond} rows/s), {BytesRead} of {SizeBytes} bytes")]
+    public static partial void FileProgress(ILogger logger, string file, long rows, long rowsPerSecond, long bytesRead, long sizeBytes);
+
+    [LoggerMessage(1109, LogLevel.Information, "File {File} {Outcome}: {Rows} rows ({RowsPerSecond} rows/s), {SizeBytes} bytes in {ElapsedMs} ms {Reason}")]
+    public static partial void FileSummary(ILogger logger, string file, string outcome, long rows, long rowsPerSecond, long sizeBytes, long elapsedMs, string reason);
 }

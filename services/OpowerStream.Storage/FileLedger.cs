@@ -7,7 +7,10 @@ public enum FileStatus
     Refused,
 }
 
-/// <summary>The extractor's record of one inbound file.</summary>
+/// <summary>
+/// The extractor's record of one inbound file. <see cref="RowsPublished"/> is the number of row events
+/// Kafka acknowledged (equal to <see cref="FileLedgerEntry.RowsRead"/> once the file is published).
+/// </summary>
 public sealed record FileLedgerEntry(
     string FileName,
     string? Entity,
@@ -18,7 +21,10 @@ public sealed record FileLedgerEntry(
     string? RefusalReason,
     string? RefusalMessage,
     DateTimeOffset StartedAt,
-    DateTimeOffset? CompletedAt);
+    DateTimeOffset? CompletedAt)
+{
+    public long RowsPublished { get; init; }
+}
 
 /// <summary>A ledger entry with what the consumers did with its rows (spec section 6).</summary>
 public sealed record FileReconciliation(

@@ -23,6 +23,16 @@ public interface IPipelineStore : IAsyncDisposable
     /// <summary>Inserts or replaces the ledger entry of <see cref="FileLedgerEntry.FileName"/>.</summary>
     Task RecordFileAsync(FileLedgerEntry entry, CancellationToken ct);
 
+    /// <summary>
+    /// Records the entry of a file whose name the ledger knows with other content, in one transaction
+    /// with dropping the old content's reconciliation counters and rejects, so the new content is
+    /// reconciled on its own (rows read = applied + rejected of the new content only).
+    /// </summary>
+    Task RecordReplacedFileAsync(FileLedgerEntry entry, CancellationToken ct);
+
+    /// <summary>The ledger entries named <paramref name="fileName"/> or holding content with <paramref name="sha256"/>.</summary>
+    Task<IReadOnlyList<FileLedgerEntry>> FindFilesAsync(string fileName, string sha256, CancellationToken ct);
+
     /// <summary>Every file of the ledger with its counters, sorted by file name.</summary>
     Task<IReadOnlyList<FileReconciliation>> GetFilesAsync(CancellationToken ct);
 

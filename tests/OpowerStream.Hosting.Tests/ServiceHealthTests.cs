@@ -49,6 +49,20 @@ public sealed class ServiceHealthTests
         Assert.False(health.Readiness().Healthy);
     }
 
+    [Fact]
+    public void A_loop_that_finished_its_work_stays_ready_and_is_no_longer_expected_to_beat()
+    {
+        var health = new ServiceHealth(clock);
+        var extractor = health.Component("extractor");
+        extractor.Beat();
+        extractor.Finished("every file present was handled (--once)");
+
+        clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.True(health.Liveness(Timeout).Healthy);
+        Assert.Empty(health.Liveness(Timeout).Lines);
+        Assert.Equal(["extractor: ready (every file present was handled (--once))"], health.Readiness().Lines);
+    }
+
     private sealed class ManualClock : TimeProvider
     {
         private DateTimeOffset now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);

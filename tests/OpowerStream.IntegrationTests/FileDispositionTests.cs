@@ -60,6 +60,53 @@ public sealed class FileDispositionTests(KafkaFixture kafka, PostgresFixture pos
         Assert.Contains($"file,customers_20240101.tsv,0,unrecognized_file_name,", await scenario.RejectsAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_zip_with_a_folder_a_truncated_gzip_and_a_tiny_archive_expanding_enormously_are_refused_and_the_file_beside_them_applies()
+    {
+        await using var scenario = await PipelineScenario.CreateAsync(kafka, postgres, StoreKind.Sqlite, output, "archives");
+        var folderZip = AccountFileName(20240101000000).Replace(".tsv", ".zip", StringComparison.Ordinal);
+        scenario.DropBytes(folderZip, Zip(("rates/", ""), ("rates/a.tsv", Accounts(("SA-F", "F", "2024-01-01")))));
+        var truncated = AccountFileName(20240102000000).Replace(".tsv", ".gz", StringComparison.Ordinal);
+        var rows = Enumerable.Range(0, 5000).Select(i => ($"SA-T{i}", $"T{i * 7919 % 10007}", "2024-01-02")).ToArray();
+        var packed = Gzip(Encoding.UTF8.GetBytes(Accounts(rows)), CompressionLevel.Optimal);
+        scenario.DropBytes(truncated, packed[..(packed.Length / 2)]);
+        var bomb = AccountFileName(20240103000000).Replace(".tsv", ".gz", StringComparison.Ordinal);
+        var newlines = new byte[200 * 1024 * 1024];
+        Array.Fill(newlines, (byte)'\n');
+        var bombBytes = Gzip([.. Encoding.UTF8.GetBytes(AccountHeader + "\n"), .. newlines], CompressionLevel.SmallestSize);
+        Assert.True(bombBytes.Length < 1024 * 1024, $"the bomb should be tiny, not {bombBytes.Length} bytes");
+        scenario.DropBytes(bomb, bombBytes);
+        var good = AccountFileName(20240104000000);
+        scenario.Drop(good, Accounts(("SA-GOOD", "G", "2024-01-04")));
+
+        var result = await scenario.RunOnceAsync(Entity.Rate);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(
+            [$"{folderZip}:bad_archive", $"{truncated}:corrupt_compression", $"{bomb}:bad_archive", $"{good}:"],
+            result.Files.Select(f => $"{f.FileName}:{f.RefusalReason}").ToArray());
+        Assert.Contains("ratio", result.Files.Single(f => f.FileName == bomb).RefusalMessage, StringComparison.Ordinal);
+        Assert.Contains("SA-GOOD,G,2024-01-04T00:00:00Z,,,ACC-SA-GOOD", Lines(await scenario.RatesAsync()));
+        // Nothing of the refused archives was published: not even the rows before the truncated gzip's cut.
+        Assert.Equal(["SA-GOOD"], Lines(await scenario.RatesAsync(), 1));
+        Assert.Equal([good], Directory.GetFiles(Path.Combine(scenario.Inbox, "processed")).Select(path => Path.GetFileName(path)!).ToArray());
+        foreach (var refused in (string[])[folderZip, truncated, bomb])
+        {
+            Assert.True(File.Exists(Path.Combine(scenario.Inbox, "refused", refused + ".reason.txt")), refused);
+        }
+    }
+
+    private static byte[] Gzip(byte[] content, CompressionLevel level)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, level, leaveOpen: true))
+        {
+            gzip.Write(content);
+        }
+
+        return buffer.ToArray();
+    }
+
     private static byte[] Zip(params (string Name, string Content)[] entries)
     {
         using var buffer = new MemoryStream();

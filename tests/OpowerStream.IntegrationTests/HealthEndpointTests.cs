@@ -51,6 +51,7 @@ public sealed class HealthEndpointTests(KafkaFixture kafka, PostgresFixture post
                 && body.Contains("consumer:service-quantities: ready", StringComparison.Ordinal));
             Assert.Contains("store: ready (Sqlite)", ready, StringComparison.Ordinal);
             Assert.Contains("kafka: ready", ready, StringComparison.Ordinal);
+            Assert.Contains("extractor: ready (every file present was handled (--once))", ready, StringComparison.Ordinal);
             Assert.Contains("consumer:intervals: ready (member of " + scenario.GroupPrefix + "-intervals", ready, StringComparison.Ordinal);
 
             var (liveStatus, live, _) = await GetAsync(endpoint, "/healthz");

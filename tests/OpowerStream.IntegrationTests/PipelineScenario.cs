@@ -50,7 +50,7 @@ public sealed class PipelineScenario : IAsyncDisposable
 
     public string Inbox { get; }
 
-    /// <summary>Extra configuration, e.g. <c>Utility:TimeZone</c>.</summary>
+    /// <summary>Extra configuration, e.g. <c>Utility:TimeZone</c>; overrides the scenario's defaults.</summary>
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.Ordinal);
 
     public static async Task<PipelineScenario> CreateAsync(
@@ -148,7 +148,7 @@ public sealed class PipelineScenario : IAsyncDisposable
     /// </summary>
     public IHost BuildHost(IEnumerable<Entity>? consumers, bool extractor, ILoggerProvider? extraLogger = null)
     {
-        var settings = new Dictionary<string, string?>(Settings, StringComparer.Ordinal)
+        var settings = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
             ["Kafka:BootstrapServers"] = bootstrapServers,
             ["Kafka:TopicPrefix"] = Topics.Prefix,
@@ -163,7 +163,15 @@ public sealed class PipelineScenario : IAsyncDisposable
             ["Extractor:Inbox"] = Inbox,
             ["Extractor:Once"] = "true",
             ["Logging:LogLevel:Default"] = "Information",
+
+            // Tests drop whole files at once: take them without waiting for them to settle.
+            ["Extractor:StableFor"] = "00:00:00",
         };
+        foreach (var (key, value) in Settings)
+        {
+            settings[key] = value;
+        }
+
         var builder = CliConfiguration.CreateHostBuilder(settings);
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new XunitLoggerProvider(output));

@@ -2,6 +2,7 @@ using System.Text;
 using Confluent.Kafka;
 using OpowerStream.Contracts;
 using OpowerStream.Domain;
+using OpowerStream.Extractor;
 using OpowerStream.Storage;
 using OpowerStream.Testing;
 using Xunit.Abstractions;
@@ -59,7 +60,11 @@ public sealed class RatePipelineTests(KafkaFixture kafka, PostgresFixture postgr
             File.Move(scenario.ProcessedPath(Path.GetFileName(file)), Path.Combine(scenario.Inbox, Path.GetFileName(file)));
         }
 
-        Assert.True((await scenario.RunOnceAsync(Entity.Rate)).Succeeded);
+        // Re-sent content is refused as duplicate_file unless reprocessed: reprocess it, to re-apply it.
+        scenario.Settings["Extractor:Reprocess"] = "true";
+        var resent = await scenario.RunOnceAsync(Entity.Rate);
+        Assert.True(resent.Succeeded);
+        Assert.All(resent.Outcomes, outcome => Assert.Equal(FileOutcomeKind.Published, outcome.Kind));
         await scenario.ReplayAllAsync();
         await scenario.ReplayAllAsync();
 

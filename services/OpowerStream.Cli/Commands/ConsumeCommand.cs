@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Hosting;
 using OpowerStream.Domain;
 
 namespace OpowerStream.Cli.Commands;
@@ -28,7 +29,7 @@ internal static class ConsumeCommand
         };
         service.AddTo(command);
         command.SetAction((parse, ct) => EntityNames.TryParse(parse.GetRequiredValue(entity), out var chosen)
-            ? RunAsync(chosen, service.Overrides(parse), parse.GetValue(group), ct)
+            ? ServiceOptions.ReportingBadSettingsAsync("consume", () => RunAsync(chosen, service.Overrides(parse), parse.GetValue(group), ct))
             : Task.FromResult(2));
         return command;
     }
@@ -47,6 +48,7 @@ internal static class ConsumeCommand
         }
 
         using var host = builder.AddConsumerService(entity).Build();
-        return await ServiceOptions.RunUntilStoppedAsync("consume", host, ct).ConfigureAwait(false);
+        await host.RunAsync(ct).ConfigureAwait(false);
+        return 0;
     }
 }

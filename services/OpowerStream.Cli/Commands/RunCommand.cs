@@ -3,7 +3,6 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using OpowerStream.Hosting;
 using OpowerStream.Kafka;
 
@@ -21,9 +20,7 @@ internal static class RunCommand
 
     public static Command Create()
     {
-        var inbox = new Option<DirectoryInfo>("--inbox") { Description = "The folder inbound files are dropped into", Required = true };
-        var service = new ServiceOptions();
-        var once = new Option<bool>("--once") { Description = "Process the files present, wait until all rows are applied, print a summary and exit" };
+        var options = new InboxOptions("Process the files present, wait until all rows are applied, print a summary and exit");
         var idleTimeout = new Option<int>("--idle-timeout")
         {
             Description = "With --once: fail when the consumers make no progress for this many seconds",
@@ -32,21 +29,16 @@ internal static class RunCommand
 
         var command = new Command("run", "Run the extractor and the rate, interval and service-quantity consumers in one process")
         {
-            inbox, once, idleTimeout,
+            idleTimeout,
         };
-        service.AddTo(command);
-        command.SetAction((parse, ct) => RunAsync(
-            parse.GetRequiredValue(inbox), service.Overrides(parse), parse.GetValue(once),
-            TimeSpan.FromSeconds(parse.GetValue(idleTimeout)), ct));
+        options.AddTo(command);
+        command.SetAction((parse, ct) => ServiceOptions.ReportingBadSettingsAsync("run", () => RunAsync(
+            options.CreateHostBuilder(parse), options.IsOnce(parse), TimeSpan.FromSeconds(parse.GetValue(idleTimeout)), ct)));
         return command;
     }
 
-    private static async Task<int> RunAsync(DirectoryInfo inbox, Dictionary<string, string?> overrides, bool once, TimeSpan idleTimeout, CancellationToken ct)
+    private static async Task<int> RunAsync(HostApplicationBuilder builder, bool once, TimeSpan idleTimeout, CancellationToken ct)
     {
-        overrides["Extractor:Inbox"] = inbox.FullName;
-        overrides["Extractor:Once"] = once ? "true" : "false";
-        var builder = CliConfiguration.CreateHostBuilder(overrides);
-
         using var broker = StartEmbeddedBrokerIfNeeded(builder);
         using var host = builder.AddPipeline().Build();
         if (broker is not null)
@@ -58,16 +50,14 @@ internal static class RunCommand
         {
             if (!once)
             {
-                return await ServiceOptions.RunUntilStoppedAsync("run", host, ct).ConfigureAwait(false);
+                await host.RunAsync(ct).ConfigureAwait(false);
+                return 0;
             }
 
             var result = await PipelineHost.RunOnceAsync(host, idleTimeout, ct).ConfigureAwait(false);
+            host.Dispose(); // ends a live progress display before the summary is printed
             RunSummary.Print(Console.Out, result.Outcomes, result.Files);
             return result.Succeeded ? 0 : 1;
-        }
-        catch (OptionsValidationException e)
-        {
-            return await ServiceOptions.ConfigurationNotUsableAsync("run", e).ConfigureAwait(false);
         }
         catch (PipelineStalledException e)
         {

@@ -24,6 +24,23 @@ internal static class RunSummary
             $"Rows: {published.Sum(f => f.RowsRead)} read, {published.Sum(f => f.RowsApplied)} applied, {published.Sum(f => f.RowsRejected)} rejected"));
     }
 
+    /// <summary>What the extractor alone can tell: one line per file, then the totals.</summary>
+    public static void PrintOutcomes(TextWriter output, IReadOnlyList<FileOutcome> outcomes)
+    {
+        foreach (var outcome in outcomes)
+        {
+            output.WriteLine(outcome.Kind switch
+            {
+                FileOutcomeKind.Published => Invariant($"{outcome.FileName}: published {outcome.Rows} rows"),
+                FileOutcomeKind.Refused => Invariant($"{outcome.FileName}: refused: {outcome.Reason}"),
+                _ => Invariant($"{outcome.FileName}: failed: {outcome.Reason}"),
+            });
+        }
+
+        output.WriteLine(Invariant(
+            $"Files: {outcomes.Count} ({outcomes.Count(o => o.Kind == FileOutcomeKind.Published)} published, {outcomes.Count(o => o.Kind == FileOutcomeKind.Refused)} refused, {outcomes.Count(o => o.Kind == FileOutcomeKind.Failed)} failed); rows published: {outcomes.Sum(o => o.Rows)}"));
+    }
+
     private static string Line(FileReconciliation file) => file.Status == FileStatus.Refused
         ? Invariant($"{file.FileName}: refused: {file.RefusalReason}: {file.RefusalMessage}")
         : Invariant($"{file.FileName}: {file.Entity}: {file.RowsRead} read = {file.RowsApplied} applied + {file.RowsRejected} rejected ({(file.Reconciles ? "reconciled" : "NOT reconciled")})");

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace OpowerStream.Cli.Commands;
@@ -8,7 +7,7 @@ namespace OpowerStream.Cli.Commands;
 /// <summary>
 /// What every long-running service command (<c>run</c>, <c>consume</c>, <c>extract</c>) takes on its
 /// command line: the store, the brokers and the health port, turned into configuration overrides
-/// (they beat appsettings.json and environment variables), and how such a host runs until stopped.
+/// (they beat appsettings.json and environment variables).
 /// </summary>
 internal sealed class ServiceOptions(Option<string?> bootstrapServers)
 {
@@ -42,25 +41,18 @@ internal sealed class ServiceOptions(Option<string?> bootstrapServers)
         };
     }
 
-    /// <summary>Runs the host until Ctrl-C or SIGTERM stops it: 0, or 2 with a message when the configuration is not usable.</summary>
-    public static async Task<int> RunUntilStoppedAsync(string commandName, IHost host, CancellationToken ct)
+    /// <summary>Runs a command's work; a setting that fails validation stops it with a one-line message and exit code 2.</summary>
+    public static async Task<int> ReportingBadSettingsAsync(string commandName, Func<Task<int>> work)
     {
-        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(work);
         try
         {
-            await host.RunAsync(ct).ConfigureAwait(false);
-            return 0;
+            return await work().ConfigureAwait(false);
         }
         catch (OptionsValidationException e)
         {
-            return await ConfigurationNotUsableAsync(commandName, e).ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"{commandName}: the configuration is not usable: {string.Join("; ", e.Failures)}").ConfigureAwait(false);
+            return 2;
         }
-    }
-
-    public static async Task<int> ConfigurationNotUsableAsync(string commandName, OptionsValidationException e)
-    {
-        ArgumentNullException.ThrowIfNull(e);
-        await Console.Error.WriteLineAsync($"{commandName}: the configuration is not usable: {string.Join("; ", e.Failures)}").ConfigureAwait(false);
-        return 2;
     }
 }

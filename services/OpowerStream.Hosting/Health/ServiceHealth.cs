@@ -85,6 +85,9 @@ public sealed class HealthComponent
 
     public void NotReady(string reason) => Update(s => s with { Ready = false, Detail = reason });
 
+    /// <summary>The loop completed its work (a <c>--once</c> run): ready, and no longer expected to beat.</summary>
+    public void Finished(string detail) => Update(s => s with { Ready = true, Detail = detail, LastBeat = null });
+
     /// <summary>The loop ended: neither alive nor ready from now on.</summary>
     public void Stopped(string reason) => Update(s => s with { Ready = false, Detail = reason, Stopped = true });
 

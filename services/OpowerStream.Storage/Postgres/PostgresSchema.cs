@@ -126,5 +126,9 @@ internal static class PostgresSchema
                 PRIMARY KEY (group_id, member_id)
             );
             """),
+        new(3, "file ledger: rows published, lookup by content hash", """
+            ALTER TABLE file_ledger ADD COLUMN rows_published bigint NOT NULL DEFAULT 0;
+            CREATE INDEX file_ledger_sha256 ON file_ledger (sha256);
+            """),
     ];
 }

@@ -87,10 +87,43 @@ internal abstract class RelationalPipelineStore(IColumnValues columnValues) : IP
     public Task ApplyRatesAsync(StoreBatch<RateRow> batch, CancellationToken ct) =>
         ApplyAsync(batch, (connection, transaction, token) => WriteRatesAsync(connection, transaction, batch.Rows, token), ct);
 
-    public Task RecordFileAsync(FileLedgerEntry entry, CancellationToken ct)
+    public Task RecordFileAsync(FileLedgerEntry entry, CancellationToken ct) => RecordFileAsync(entry, dropProgress: false, ct);
+
+    public Task RecordReplacedFileAsync(FileLedgerEntry entry, CancellationToken ct) => RecordFileAsync(entry, dropProgress: true, ct);
+
+    public async Task<IReadOnlyList<FileLedgerEntry>> FindFilesAsync(string fileName, string sha256, CancellationToken ct)
+    {
+        var table = Tables.FileLedger;
+        var files = new List<FileLedgerEntry>();
+        var matching = ReadAsync(
+            $"SELECT {table.ColumnList} FROM {table.Name} WHERE file_name = @name OR sha256 = @sha256 ORDER BY file_name",
+            table.FromRow,
+            [("@name", fileName), ("@sha256", sha256)],
+            ct);
+        await foreach (var file in matching.ConfigureAwait(false))
+        {
+            files.Add(file);
+        }
+
+        return files;
+    }
+
+    private Task RecordFileAsync(FileLedgerEntry entry, bool dropProgress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return InTransactionAsync((connection, transaction, token) => WriteAsync(connection, transaction, Tables.FileLedger, [entry], token), ct);
+        return InTransactionAsync(async (connection, transaction, token) =>
+        {
+            if (dropProgress)
+            {
+                foreach (var sql in (string[])["DELETE FROM file_progress WHERE source_file = @file", "DELETE FROM rejects WHERE source_file = @file"])
+                {
+                    await using var delete = connection.Command(transaction, sql).With("@file", entry.FileName);
+                    await delete.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                }
+            }
+
+            await WriteAsync(connection, transaction, Tables.FileLedger, [entry], token).ConfigureAwait(false);
+        }, ct);
     }
 
     public async Task<IReadOnlyList<FileReconciliation>> GetFilesAsync(CancellationToken ct)

@@ -104,18 +104,22 @@ internal static class Tables
         [
             new("entity", Text), new("size_bytes", BigInt), new("sha256", Text), new("status", Text),
             new("rows_read", BigInt), new("refusal_reason", Text), new("refusal_message", Text),
-            new("started_at", Timestamp), new("completed_at", Timestamp),
+            new("started_at", Timestamp), new("completed_at", Timestamp), new("rows_published", BigInt),
         ],
         ConflictRule.Replace,
         row =>
         [
             row.FileName, row.Entity, row.SizeBytes, row.Sha256, row.Status.ToString(),
             row.RowsRead, row.RefusalReason, row.RefusalMessage, row.StartedAt.UtcDateTime, row.CompletedAt?.UtcDateTime,
+            row.RowsPublished,
         ],
         row => new FileLedgerEntry(
             row.Text(0), row.NullableText(1), row.Int64(2), row.Text(3), Enum.Parse<FileStatus>(row.Text(4)),
             row.Int64(5), row.NullableText(6), row.NullableText(7),
-            new DateTimeOffset(row.Utc(8)), row.NullableUtc(9) is { } completed ? new DateTimeOffset(completed) : null));
+            new DateTimeOffset(row.Utc(8)), row.NullableUtc(9) is { } completed ? new DateTimeOffset(completed) : null)
+        {
+            RowsPublished = row.Int64(10),
+        });
 
     private static object[] SequenceValues(SourceSequence sequence) =>
         [sequence.FileTimestamp, sequence.SourceFile, sequence.Line];

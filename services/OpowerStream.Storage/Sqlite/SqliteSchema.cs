@@ -123,5 +123,9 @@ internal static class SqliteSchema
                 PRIMARY KEY (group_id, member_id)
             ) WITHOUT ROWID;
             """),
+        new(3, "file ledger: rows published, lookup by content hash", """
+            ALTER TABLE file_ledger ADD COLUMN rows_published INTEGER NOT NULL DEFAULT 0;
+            CREATE INDEX file_ledger_sha256 ON file_ledger (sha256);
+            """),
     ];
 }

@@ -28,6 +28,7 @@ public sealed class ApacheAvroInteropTests : IDisposable
     [
         .. Enum.GetValues<Entity>().Select(EventSchemas.FileName),
         EventSchemas.RejectedRowFileName,
+        EventSchemas.FileEventFileName,
     ];
 
     [Theory]
@@ -102,6 +103,37 @@ public sealed class ApacheAvroInteropTests : IDisposable
         Assert.Equal("intervals", (string?)datum["entity"]);
         Assert.Equal("usage is négative", (string?)datum["message"]);
         Assert.Equal(Convert.ToHexString(original), ((string?)datum["original_event"])?.ToUpperInvariant());
+    }
+
+    [Fact]
+    public void Python_decodes_our_file_events()
+    {
+        var serializer = FileEventSerializer.Instance;
+        var at = new DateTimeOffset(2026, 11, 30, 10, 20, 42, 123, TimeSpan.Zero).AddTicks(4560);
+        FileEvent[] events =
+        [
+            new(FileEventKind.FileCompleted, "opwr_gec_v2-0-9_billing_account_20240101000000.tsv", "rates", 20240101000000, 1234, "ab12", 3, 3, null, null, at),
+            new(FileEventKind.FileRefused, "customers.tsv", null, null, 5, "cd34", null, null, "unrecognized_file_name", "not an Opower name", at),
+        ];
+
+        var decoded = tools.RunPython(
+                "decode",
+                WriteFile("file-event.avsc", serializer.SchemaJson),
+                WriteFile("events.hex", events.Select(e => Convert.ToHexString(serializer.Serialize(e)))))
+            .Select(line => JsonNode.Parse(line)!).ToList();
+
+        Assert.Equal(2, decoded.Count);
+        Assert.All(decoded, d => Assert.Equal(serializer.Fingerprint.ToString("x16"), (string?)d["schema_fingerprint"]));
+        Assert.All(decoded, d => Assert.Equal(0, (int)d["unread_bytes"]!));
+        AssertJsonEqual(
+            JsonNode.Parse("""
+                {"kind":"file_completed","file_name":"opwr_gec_v2-0-9_billing_account_20240101000000.tsv","entity":"rates",
+                 "file_timestamp":20240101000000,"size_bytes":1234,"sha256":"ab12","rows_read":3,"rows_published":3,
+                 "reason":null,"detail":null,"occurred_at":1796034042123456}
+                """)!,
+            decoded[0]["datum"]);
+        Assert.Equal(("file_refused", "unrecognized_file_name", null), ((string?)decoded[1]["datum"]!["kind"], (string?)decoded[1]["datum"]!["reason"], (string?)decoded[1]["datum"]!["entity"]));
+        Assert.All(events, e => Assert.Equal(e, serializer.Deserialize(serializer.Serialize(e))));
     }
 
     [Fact]
