@@ -21,11 +21,7 @@ public static class PipelineHost
     public static HostApplicationBuilder AddPipeline(this HostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        if (int.TryParse(builder.Configuration["Extractor:MaxConsumerLag"], out var maxLag) && maxLag > 0)
-        {
-            builder.Services.AddSingleton<IPublishGate, ConsumerLagGate>();
-        }
-
+        AddPublishGate(builder);
         builder.Services.AddExtractor(builder.Configuration);
         foreach (var entity in Enum.GetValues<Entity>())
         {
@@ -40,6 +36,7 @@ public static class PipelineHost
     public static HostApplicationBuilder AddExtractorService(this HostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        AddPublishGate(builder);
         builder.Services.AddExtractor(builder.Configuration);
         builder.Services.AddHealthAndMetrics(builder.Configuration);
         return builder;
@@ -73,6 +70,18 @@ public static class PipelineHost
         finally
         {
             await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Backpressure from the consumers' lag when <c>Extractor:MaxConsumerLag</c> is set: needed wherever
+    /// the broker keeps little (the embedded one, or a dev-broker serving separately started services).
+    /// </summary>
+    private static void AddPublishGate(HostApplicationBuilder builder)
+    {
+        if (int.TryParse(builder.Configuration["Extractor:MaxConsumerLag"], out var maxLag) && maxLag > 0)
+        {
+            builder.Services.AddSingleton<IPublishGate, ConsumerLagGate>();
         }
     }
 }

@@ -27,7 +27,9 @@ public sealed class ExtractProcessTests(KafkaFixture kafka, PostgresFixture post
         var name = IntervalFileName(60, 20240201000000);
         var usageTotal = WriteIntervalFile(Path.Combine(scenario.Inbox, name), rows);
 
-        using (var first = StartExtract(scenario))
+        // No consumer runs yet, so a lag bound holds the first extract mid-file for certain, however
+        // fast it publishes: it waits for consumers that never come until it is killed.
+        using (var first = StartExtract(scenario, ("Extractor__MaxConsumerLag", "10000")))
         {
             var published = await WaitForRowsOnTopicAsync(scenario, atLeast: rows / 5, first);
             first.Kill();
