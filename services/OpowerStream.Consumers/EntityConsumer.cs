@@ -18,6 +18,9 @@ namespace OpowerStream.Consumers;
 /// row, sends rejects to the dead-letter topic (and waits for the acknowledgements), applies valid
 /// rows, rejects and per-file counts in ONE store transaction, and only then stores the offsets.
 /// A crash anywhere before that replays the batch, which the sequence-guarded store absorbs.
+/// Batches are pipelined: while one batch is applied on the thread pool, the consumer thread fetches,
+/// decodes and validates the next one; batches still commit one after the other, in order, and a
+/// batch's offsets are stored only once its transaction committed.
 /// Scale out by starting more instances with the same group: Kafka splits the partitions.
 /// </summary>
 public sealed class EntityConsumer<T>(
@@ -34,17 +37,23 @@ public sealed class EntityConsumer<T>(
     private const string UndecodableEvent = "undecodable_event";
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan CommittedLookupTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan PendingBatchPoll = TimeSpan.FromMilliseconds(20);
 
     private readonly Entity entity = pipeline.Entity;
     private readonly string entityName = pipeline.Entity.Name();
     private readonly RawRowSerializer serializer = RawRowSerializer.For(pipeline.Entity);
     private readonly ConsumerOptions options = consumerOptions.Value;
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.Factory.StartNew(() => ConsumeAsync(stoppingToken), stoppingToken,
-            TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    // The batch being applied on the thread pool while the consumer thread fetches the next one.
+    private Task? pendingApply;
+    private List<ConsumeResult<byte[], byte[]>>? pendingRecords;
 
-    private async Task ConsumeAsync(CancellationToken ct)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.Factory.StartNew(() => Consume(stoppingToken), stoppingToken,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    // Runs on its own thread: Consume blocks, and the consumer is used from this thread only.
+    private void Consume(CancellationToken ct)
     {
         var topic = topics.Rows(entity);
         var group = options.GroupId(entityName);
@@ -54,8 +63,12 @@ public sealed class EntityConsumer<T>(
                 Log.PartitionsAssigned(logger, entityName, string.Join(",", assigned.Select(p => p.Partition.Value)));
                 return KafkaClientConfigs.StartPositions(c, assigned, CommittedLookupTimeout);
             })
-            .SetPartitionsRevokedHandler((_, revoked) =>
-                Log.PartitionsRevoked(logger, entityName, string.Join(",", revoked.Select(p => p.Partition.Value))))
+            .SetPartitionsRevokedHandler((c, revoked) =>
+            {
+                // Finish the batch in flight so that its offsets are stored before the partitions move.
+                CompletePendingBatch(c);
+                Log.PartitionsRevoked(logger, entityName, string.Join(",", revoked.Select(p => p.Partition.Value)));
+            })
             .Build();
         consumer.Subscribe(topic);
         Log.ConsumerStarted(logger, entityName, topic, group);
@@ -64,11 +77,16 @@ public sealed class EntityConsumer<T>(
             while (!ct.IsCancellationRequested)
             {
                 var records = NextBatch(consumer, ct);
-                if (records.Count > 0)
+                if (records.Count == 0)
                 {
-                    await ApplyAsync(records, ct).ConfigureAwait(false);
-                    StoreOffsets(consumer, records);
+                    continue;
                 }
+
+                // Decoding and validating this batch overlaps the store transaction of the previous one.
+                var prepared = Prepare(records);
+                CompletePendingBatch(consumer);
+                pendingRecords = records;
+                pendingApply = Task.Run(() => ApplyAsync(prepared, ct), ct);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -89,14 +107,40 @@ public sealed class EntityConsumer<T>(
         }
         finally
         {
-            consumer.Close();
+            try
+            {
+                CompletePendingBatch(consumer);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // Shutdown interrupted the batch: it was not committed, so its offsets stay where they were.
+            }
+            finally
+            {
+                consumer.Close();
+            }
         }
+    }
+
+    /// <summary>Waits for the batch in flight (store transaction committed), then stores its offsets.</summary>
+    private void CompletePendingBatch(IConsumer<byte[], byte[]> consumer)
+    {
+        if (pendingApply is not { } apply)
+        {
+            return;
+        }
+
+        var records = pendingRecords!;
+        pendingApply = null;
+        pendingRecords = null;
+        apply.GetAwaiter().GetResult();
+        StoreOffsets(consumer, records);
     }
 
     private List<ConsumeResult<byte[], byte[]>> NextBatch(IConsumer<byte[], byte[]> consumer, CancellationToken ct)
     {
         var records = new List<ConsumeResult<byte[], byte[]>>();
-        var first = consumer.Consume(ct);
+        var first = FirstOfBatch(consumer, ct);
         if (first?.Message is null)
         {
             return records;
@@ -124,7 +168,33 @@ public sealed class EntityConsumer<T>(
         return records;
     }
 
-    private async Task ApplyAsync(List<ConsumeResult<byte[], byte[]>> records, CancellationToken ct)
+    /// <summary>
+    /// Waits for the next record; meanwhile stores the offsets of the batch in flight as soon as it
+    /// committed, so that an idle partition does not keep its last batch uncommitted.
+    /// </summary>
+    private ConsumeResult<byte[], byte[]>? FirstOfBatch(IConsumer<byte[], byte[]> consumer, CancellationToken ct)
+    {
+        while (pendingApply is not null)
+        {
+            var next = consumer.Consume(PendingBatchPoll);
+            if (next?.Message is not null)
+            {
+                return next;
+            }
+
+            if (pendingApply.IsCompleted)
+            {
+                CompletePendingBatch(consumer);
+            }
+
+            ct.ThrowIfCancellationRequested();
+        }
+
+        return consumer.Consume(ct);
+    }
+
+    /// <summary>Decodes and validates a batch into what one store transaction applies, and its dead letters.</summary>
+    private PreparedBatch Prepare(List<ConsumeResult<byte[], byte[]>> records)
     {
         var stopwatch = Stopwatch.StartNew();
         var rows = new List<T>(records.Count);
@@ -159,13 +229,22 @@ public sealed class EntityConsumer<T>(
             processed.Add(new ProcessedRow(raw.Lineage.SourceFile, record.Partition.Value, raw.Lineage.Line, !validated.IsValid));
         }
 
-        PublishDeadLetters(deadLetters, ct);
-        await ApplyWithRetryAsync(new StoreBatch<T>(rows, rejects, processed), ct).ConfigureAwait(false);
-        metrics.RowsApplied(entity, rows.Count);
-        metrics.RowsRejected(entity, rejects.Count);
-        metrics.BatchApplied(entity, stopwatch.Elapsed);
-        Log.BatchApplied(logger, entityName, rows.Count, rejects.Count, stopwatch.ElapsedMilliseconds);
+        return new PreparedBatch(new StoreBatch<T>(rows, rejects, processed), deadLetters, stopwatch);
     }
+
+    private async Task ApplyAsync(PreparedBatch prepared, CancellationToken ct)
+    {
+        var (batch, deadLetters, stopwatch) = prepared;
+        PublishDeadLetters(deadLetters, ct);
+        await ApplyWithRetryAsync(batch, ct).ConfigureAwait(false);
+        metrics.RowsApplied(entity, batch.Rows.Count);
+        metrics.RowsRejected(entity, batch.Rejects.Count);
+        metrics.BatchApplied(entity, stopwatch.Elapsed);
+        Log.BatchApplied(logger, entityName, batch.Rows.Count, batch.Rejects.Count, stopwatch.ElapsedMilliseconds);
+    }
+
+    private sealed record PreparedBatch(
+        StoreBatch<T> Batch, List<Message<byte[], byte[]>> DeadLetters, Stopwatch Stopwatch);
 
     private bool TryDecode(ConsumeResult<byte[], byte[]> record, out RawRow raw, out string error)
     {
