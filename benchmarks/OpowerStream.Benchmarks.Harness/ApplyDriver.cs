@@ -24,7 +24,12 @@ internal static class ApplyDriver
     public static async Task<ApplyResult> RunAsync(ApplyTarget target)
     {
         var started = Stopwatch.StartNew();
-        var builder = Host.CreateApplicationBuilder();
+        // Like the CLI: the content root is the program's folder, so configuration reloading never watches the store's folder.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = [],
+        });
         builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {

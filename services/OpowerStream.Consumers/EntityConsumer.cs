@@ -46,7 +46,7 @@ public sealed class EntityConsumer<T>(
 
     // The batch being applied on the thread pool while the consumer thread fetches the next one.
     private Task? pendingApply;
-    private List<ConsumeResult<byte[], byte[]>>? pendingRecords;
+    private IReadOnlyCollection<TopicPartitionOffset>? pendingOffsets;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.Factory.StartNew(() => Consume(stoppingToken), stoppingToken,
@@ -76,17 +76,15 @@ public sealed class EntityConsumer<T>(
         {
             while (!ct.IsCancellationRequested)
             {
-                var records = NextBatch(consumer, ct);
-                if (records.Count == 0)
+                // Consuming, decoding and validating this batch overlaps the store transaction of the previous one.
+                if (NextBatch(consumer, ct) is not { } batch)
                 {
                     continue;
                 }
 
-                // Decoding and validating this batch overlaps the store transaction of the previous one.
-                var prepared = Prepare(records);
                 CompletePendingBatch(consumer);
-                pendingRecords = records;
-                pendingApply = Task.Run(() => ApplyAsync(prepared, ct), ct);
+                pendingOffsets = batch.Offsets;
+                pendingApply = Task.Run(() => ApplyAsync(batch, ct), ct);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -130,25 +128,30 @@ public sealed class EntityConsumer<T>(
             return;
         }
 
-        var records = pendingRecords!;
+        var offsets = pendingOffsets!;
         pendingApply = null;
-        pendingRecords = null;
+        pendingOffsets = null;
         apply.GetAwaiter().GetResult();
-        StoreOffsets(consumer, records);
+        StoreOffsets(consumer, offsets);
     }
 
-    private List<ConsumeResult<byte[], byte[]>> NextBatch(IConsumer<byte[], byte[]> consumer, CancellationToken ct)
+    /// <summary>
+    /// Up to <see cref="ConsumerOptions.MaxBatchSize"/> records or <see cref="ConsumerOptions.MaxBatchWait"/>, each
+    /// decoded and validated as it arrives, so that only the validated rows outlive the loop (the consumed
+    /// records die young instead of surviving garbage collections while the batch fills and applies).
+    /// </summary>
+    private PreparedBatch? NextBatch(IConsumer<byte[], byte[]> consumer, CancellationToken ct)
     {
-        var records = new List<ConsumeResult<byte[], byte[]>>();
         var first = FirstOfBatch(consumer, ct);
         if (first?.Message is null)
         {
-            return records;
+            return null;
         }
 
-        records.Add(first);
+        var batch = new PreparedBatch(options.MaxBatchSize);
+        Add(batch, first);
         var deadline = Stopwatch.StartNew();
-        while (records.Count < options.MaxBatchSize)
+        while (batch.Count < options.MaxBatchSize)
         {
             var remaining = options.MaxBatchWait - deadline.Elapsed;
             if (remaining <= TimeSpan.Zero)
@@ -162,10 +165,10 @@ public sealed class EntityConsumer<T>(
                 break;
             }
 
-            records.Add(next);
+            Add(batch, next);
         }
 
-        return records;
+        return batch;
     }
 
     /// <summary>
@@ -193,58 +196,77 @@ public sealed class EntityConsumer<T>(
         return consumer.Consume(ct);
     }
 
-    /// <summary>Decodes and validates a batch into what one store transaction applies, and its dead letters.</summary>
-    private PreparedBatch Prepare(List<ConsumeResult<byte[], byte[]>> records)
+    /// <summary>Decodes and validates one record into the batch: a valid row, or a reject and its dead letter.</summary>
+    private void Add(PreparedBatch batch, ConsumeResult<byte[], byte[]> record)
     {
-        var stopwatch = Stopwatch.StartNew();
-        var rows = new List<T>(records.Count);
-        var rejects = new List<RejectRecord>();
-        var processed = new List<ProcessedRow>(records.Count);
-        var deadLetters = new List<Message<byte[], byte[]>>();
-        foreach (var record in records)
+        batch.Consumed(record);
+        if (!TryDecode(record, out var raw, out var decodeError))
         {
-            if (!TryDecode(record, out var raw, out var decodeError))
-            {
-                Log.PoisonEvent(logger, entityName, record.Topic, record.Partition.Value, record.Offset.Value, decodeError);
-                var lineage = new Lineage($"kafka:{record.TopicPartitionOffset}", 0, record.Offset.Value);
-                var poison = new RejectRecord(entityName, lineage, UndecodableEvent, null, decodeError, Convert.ToHexString(record.Message.Value ?? []));
-                rejects.Add(poison);
-                deadLetters.Add(DeadLetter(record, poison));
-                continue;
-            }
-
-            var validated = pipeline.Validator.Validate(raw);
-            if (validated.IsValid)
-            {
-                rows.Add(validated.Row!);
-            }
-            else
-            {
-                var rejection = validated.Rejection!;
-                var reject = new RejectRecord(entityName, raw.Lineage, rejection.Rule, rejection.Field, rejection.Message, RawRowText.Of(raw, entity));
-                rejects.Add(reject);
-                deadLetters.Add(DeadLetter(record, reject));
-            }
-
-            processed.Add(new ProcessedRow(raw.Lineage.SourceFile, record.Partition.Value, raw.Lineage.Line, !validated.IsValid));
+            Log.PoisonEvent(logger, entityName, record.Topic, record.Partition.Value, record.Offset.Value, decodeError);
+            var lineage = new Lineage($"kafka:{record.TopicPartitionOffset}", 0, record.Offset.Value);
+            var poison = new RejectRecord(entityName, lineage, UndecodableEvent, null, decodeError, Convert.ToHexString(record.Message.Value ?? []));
+            batch.Rejects.Add(poison);
+            batch.DeadLetters.Add(DeadLetter(record, poison));
+            return;
         }
 
-        return new PreparedBatch(new StoreBatch<T>(rows, rejects, processed), deadLetters, stopwatch);
+        var validated = pipeline.Validator.Validate(raw);
+        if (validated.IsValid)
+        {
+            batch.Rows.Add(validated.Row!);
+        }
+        else
+        {
+            var rejection = validated.Rejection!;
+            var reject = new RejectRecord(entityName, raw.Lineage, rejection.Rule, rejection.Field, rejection.Message, RawRowText.Of(raw, entity));
+            batch.Rejects.Add(reject);
+            batch.DeadLetters.Add(DeadLetter(record, reject));
+        }
+
+        batch.Processed.Add(new ProcessedRow(raw.Lineage.SourceFile, record.Partition.Value, raw.Lineage.Line, !validated.IsValid));
     }
 
-    private async Task ApplyAsync(PreparedBatch prepared, CancellationToken ct)
+    private async Task ApplyAsync(PreparedBatch batch, CancellationToken ct)
     {
-        var (batch, deadLetters, stopwatch) = prepared;
-        PublishDeadLetters(deadLetters, ct);
-        await ApplyWithRetryAsync(batch, ct).ConfigureAwait(false);
+        PublishDeadLetters(batch.DeadLetters, ct);
+        await ApplyWithRetryAsync(new StoreBatch<T>(batch.Rows, batch.Rejects, batch.Processed), ct).ConfigureAwait(false);
         metrics.RowsApplied(entity, batch.Rows.Count);
         metrics.RowsRejected(entity, batch.Rejects.Count);
-        metrics.BatchApplied(entity, stopwatch.Elapsed);
-        Log.BatchApplied(logger, entityName, batch.Rows.Count, batch.Rejects.Count, stopwatch.ElapsedMilliseconds);
+        metrics.BatchApplied(entity, batch.Stopwatch.Elapsed);
+        Log.BatchApplied(logger, entityName, batch.Rows.Count, batch.Rejects.Count, batch.Stopwatch.ElapsedMilliseconds);
     }
 
-    private sealed record PreparedBatch(
-        StoreBatch<T> Batch, List<Message<byte[], byte[]>> DeadLetters, Stopwatch Stopwatch);
+    /// <summary>One batch as it fills: what its store transaction applies, its dead letters, the offsets to store after it.</summary>
+    private sealed class PreparedBatch(int capacity)
+    {
+        private readonly Dictionary<(string Topic, Partition Partition), Offset> lastOffsets = [];
+
+        public Stopwatch Stopwatch { get; } = Stopwatch.StartNew();
+
+        public int Count { get; private set; }
+
+        public List<T> Rows { get; } = new(capacity);
+
+        public List<RejectRecord> Rejects { get; } = [];
+
+        public List<ProcessedRow> Processed { get; } = new(capacity);
+
+        public List<Message<byte[], byte[]>> DeadLetters { get; } = [];
+
+        /// <summary>Per partition, the offset after the batch's last record of it (what Kafka stores as consumed).</summary>
+        public IReadOnlyCollection<TopicPartitionOffset> Offsets =>
+            [.. lastOffsets.Select(last => new TopicPartitionOffset(last.Key.Topic, last.Key.Partition, last.Value + 1))];
+
+        public void Consumed(ConsumeResult<byte[], byte[]> record)
+        {
+            Count++;
+            var partition = (record.Topic, record.Partition);
+            if (!lastOffsets.TryGetValue(partition, out var last) || last.Value < record.Offset.Value)
+            {
+                lastOffsets[partition] = record.Offset;
+            }
+        }
+    }
 
     private bool TryDecode(ConsumeResult<byte[], byte[]> record, out RawRow raw, out string error)
     {
@@ -319,13 +341,13 @@ public sealed class EntityConsumer<T>(
         }
     }
 
-    private static void StoreOffsets(IConsumer<byte[], byte[]> consumer, List<ConsumeResult<byte[], byte[]>> records)
+    private static void StoreOffsets(IConsumer<byte[], byte[]> consumer, IReadOnlyCollection<TopicPartitionOffset> offsets)
     {
-        foreach (var last in records.GroupBy(r => r.TopicPartition).Select(g => g.MaxBy(r => r.Offset.Value)!))
+        foreach (var offset in offsets)
         {
             try
             {
-                consumer.StoreOffset(last);
+                consumer.StoreOffset(offset);
             }
             catch (KafkaException e) when (e.Error.Code == ErrorCode.Local_State)
             {

@@ -25,7 +25,7 @@ internal static class Tables
         row =>
         [
             row.ServicePointId, row.ServiceQuantityIdentifier, row.Units, row.IntervalMinutes, row.IntervalEndUtc,
-            row.UsageValue, row.IsEstimate.ToString(), row.ServiceType, .. SequenceValues(row.Sequence),
+            row.UsageValue, EstimateText(row.IsEstimate), row.ServiceType, .. SequenceValues(row.Sequence),
         ],
         row => new IntervalRead(
             row.Text(0), row.Text(1), row.Text(2), row.Int32(3), row.Utc(4),
@@ -105,6 +105,15 @@ internal static class Tables
             row.Text(0), row.NullableText(1), row.Int64(2), row.Text(3), Enum.Parse<FileStatus>(row.Text(4)),
             row.Int64(5), row.NullableText(6), row.NullableText(7),
             new DateTimeOffset(row.Utc(8)), row.NullableUtc(9) is { } completed ? new DateTimeOffset(completed) : null));
+
+    // The flags the validator admits, as strings allocated once instead of once per row.
+    private static string EstimateText(char flag) => flag switch
+    {
+        'A' => "A",
+        'E' => "E",
+        'U' => "U",
+        _ => flag.ToString(),
+    };
 
     private static object[] SequenceValues(SourceSequence sequence) =>
         [sequence.FileTimestamp, sequence.SourceFile, sequence.Line];
