@@ -34,16 +34,19 @@ stop_brokers() {
 trap stop_brokers EXIT
 
 # Starts `opower-stream dev-broker` as its own process; sets BROKER to its bootstrap servers.
+# The log file is removed first: a previous broker's address in it must never be taken for this one's.
 start_broker() { # prefix partitions logfile
+  rm -f "$3" "$3.err"
   "${WORK}/cli/opower-stream" dev-broker --topic-prefix "$1" --partitions "$2" >"$3" 2>"$3.err" &
   brokers+=("$!")
   local waited=0
-  until [ -s "$3" ]; do
+  BROKER=""
+  until [ -n "${BROKER}" ]; do
     sleep 0.2
     waited=$((waited + 1))
     if [ "${waited}" -gt 150 ]; then log "dev-broker did not start: $(cat "$3.err")"; exit 1; fi
+    BROKER="$(head -n 1 "$3" 2>/dev/null || true)"
   done
-  BROKER="$(head -n 1 "$3")"
 }
 
 # Runs a command under /usr/bin/time; sets SECONDS_TAKEN (wall) and RSS_MB (peak RSS of that process).
@@ -171,6 +174,7 @@ bench_size() { # rows
     measure "${dir}/run-${store}.out" "${WORK}/cli/opower-stream" run --once --inbox "${dir}/inbox" \
       --store "${location}" --bootstrap-servers "${BROKER}"
     stop_brokers
+    if grep -q "EmbeddedBroker" "${dir}/run-${store}.out"; then log "run --once did not use the dev-broker"; exit 1; fi
     grep -q "^Rows: ${n} read, ${n} applied, 0 rejected" "${dir}/run-${store}.out" \
       || { log "run --once did not apply every row:"; cat "${dir}/run-${store}.out" >&2; exit 1; }
     ours="$(rate "${n}" "${SECONDS_TAKEN}")"
