@@ -2,10 +2,22 @@ using System.Globalization;
 using OpowerStream.Benchmarks.Harness;
 
 // Usage: opower-bench extract-ours|extract-plain BOOTSTRAP_SERVERS TOPIC FILE
-// Prints one line "rows=N seconds=S peak_managed_mb=M" on stdout; run.sh turns it into the table.
+//        opower-bench apply-ours BOOTSTRAP_SERVERS TOPIC_PREFIX STORE ROWS
+// Prints one line "rows=N seconds=S ..." on stdout; run.sh turns it into the table.
+if (args is ["apply-ours", var servers, var prefix, var store, var rowsText]
+    && long.TryParse(rowsText, CultureInfo.InvariantCulture, out var expectedRows))
+{
+    var applied = await ApplyDriver.RunAsync(new ApplyTarget(servers, prefix, store, expectedRows)).ConfigureAwait(false);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"rows={applied.Rows} seconds={applied.Applying.TotalSeconds:F3} first_record_after={applied.FirstRecordAt.TotalSeconds:F3} total_seconds={applied.Total.TotalSeconds:F3}"));
+    return applied.Rows == expectedRows ? 0 : 1;
+}
+
 if (args.Length != 4 || !ExtractDrivers.TryGet(args[0], out var driver))
 {
-    await Console.Error.WriteLineAsync("usage: opower-bench extract-ours|extract-plain BOOTSTRAP_SERVERS TOPIC FILE").ConfigureAwait(false);
+    await Console.Error.WriteLineAsync(
+        "usage: opower-bench extract-ours|extract-plain BOOTSTRAP_SERVERS TOPIC FILE\n"
+        + "       opower-bench apply-ours BOOTSTRAP_SERVERS TOPIC_PREFIX STORE ROWS").ConfigureAwait(false);
     return 2;
 }
 

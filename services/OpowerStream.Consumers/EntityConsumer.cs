@@ -19,6 +19,9 @@ namespace OpowerStream.Consumers;
 /// row, sends rejects to the dead-letter topic (and waits for the acknowledgements), applies valid
 /// rows, rejects and per-file counts in ONE store transaction, and only then stores the offsets.
 /// A crash anywhere before that replays the batch, which the sequence-guarded store absorbs.
+/// Batches are pipelined: while one batch is applied on the thread pool, the consumer thread fetches,
+/// decodes and validates the next one; batches still commit one after the other, in order, and a
+/// batch's offsets are stored only once its transaction committed.
 /// Scale out by starting more instances with the same group: Kafka splits the partitions.
 /// </summary>
 public sealed class EntityConsumer<T>(
@@ -36,6 +39,7 @@ public sealed class EntityConsumer<T>(
     private const string UndecodableEvent = "undecodable_event";
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan CommittedLookupTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan PendingBatchPoll = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan FirstAssignmentPatience = TimeSpan.FromSeconds(20);
 
     /// <summary>The longest a poll waits for a record, so the loop reports liveness and lag while idle.</summary>
@@ -47,16 +51,34 @@ public sealed class EntityConsumer<T>(
     private readonly ConsumerOptions options = consumerOptions.Value;
     private readonly HealthComponent status = health.Component($"consumer:{pipeline.Entity.Name()}");
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.Factory.StartNew(() => ConsumeAsync(stoppingToken), stoppingToken,
-            TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    // The batch being applied on the thread pool while the consumer thread fetches the next one.
+    private Task? pendingApply;
+    private IReadOnlyCollection<TopicPartitionOffset>? pendingOffsets;
 
-    private async Task ConsumeAsync(CancellationToken ct)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.Factory.StartNew(() => Consume(stoppingToken), stoppingToken,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    // Runs on its own thread: Consume blocks, and the consumer is used from this thread only (so
+    // waiting here for the store is fine too).
+    private void Consume(CancellationToken ct)
+    {
+        var group = options.GroupId(entityName);
+        // Recorded before joining the group and removed after leaving it, so replay sees this member.
+        var membership = ConsumerMembership.StartAsync(storeHost.Store, group, entityName, logger, ct).GetAwaiter().GetResult();
+        try
+        {
+            ConsumeAsMember(group, ct);
+        }
+        finally
+        {
+            membership.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    private void ConsumeAsMember(string group, CancellationToken ct)
     {
         var topic = topics.Rows(entity);
-        var group = options.GroupId(entityName);
-        // Recorded before joining the group and removed after leaving it (disposed after the consumer below).
-        await using var membership = await ConsumerMembership.StartAsync(storeHost.Store, group, entityName, logger, ct).ConfigureAwait(false);
         var everAssigned = false;
         using var consumer = new ConsumerBuilder<byte[], byte[]>(KafkaClientConfigs.Consumer(kafkaOptions.Value, group))
             .SetPartitionsAssignedHandler((c, assigned) =>
@@ -65,8 +87,10 @@ public sealed class EntityConsumer<T>(
                 Log.PartitionsAssigned(logger, entityName, string.Join(",", assigned.Select(p => p.Partition.Value)));
                 return KafkaClientConfigs.StartPositions(c, assigned, CommittedLookupTimeout);
             })
-            .SetPartitionsRevokedHandler((_, revoked) =>
+            .SetPartitionsRevokedHandler((c, revoked) =>
             {
+                // Finish the batch in flight so that its offsets are stored before the partitions move.
+                CompletePendingBatch(c);
                 Log.PartitionsRevoked(logger, entityName, string.Join(",", revoked.Select(p => p.Partition.Value)));
                 metrics.PartitionsReleased(entity, topic, revoked.Select(p => p.Partition.Value));
             })
@@ -78,11 +102,12 @@ public sealed class EntityConsumer<T>(
         {
             while (!ct.IsCancellationRequested)
             {
-                var records = NextBatch(consumer, ct);
-                if (records.Count > 0)
+                // Consuming, decoding and validating this batch overlaps the store transaction of the previous one.
+                if (NextBatch(consumer, ct) is { } batch)
                 {
-                    await ApplyAsync(records, ct).ConfigureAwait(false);
-                    StoreOffsets(consumer, records);
+                    CompletePendingBatch(consumer);
+                    pendingOffsets = batch.Offsets;
+                    pendingApply = Task.Run(() => ApplyAsync(batch, ct), ct);
                 }
 
                 ReportProgress(consumer, group);
@@ -107,12 +132,23 @@ public sealed class EntityConsumer<T>(
         finally
         {
             status.Stopped("consumer closed");
-            if (!everAssigned)
+            try
             {
-                AwaitFirstAssignment(consumer, () => everAssigned);
+                CompletePendingBatch(consumer);
             }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // Shutdown interrupted the batch: it was not committed, so its offsets stay where they were.
+            }
+            finally
+            {
+                if (!everAssigned)
+                {
+                    AwaitFirstAssignment(consumer, () => everAssigned);
+                }
 
-            consumer.Close();
+                consumer.Close();
+            }
         }
 
         Log.ConsumerLeftGroup(logger, entityName, group);
@@ -164,38 +200,6 @@ public sealed class EntityConsumer<T>(
         }
     }
 
-    private List<ConsumeResult<byte[], byte[]>> NextBatch(IConsumer<byte[], byte[]> consumer, CancellationToken ct)
-    {
-        var records = new List<ConsumeResult<byte[], byte[]>>();
-        ct.ThrowIfCancellationRequested();
-        var first = ConsumeOrReport(() => consumer.Consume(PollTimeout));
-        if (first?.Message is null)
-        {
-            return records;
-        }
-
-        records.Add(first);
-        var deadline = Stopwatch.StartNew();
-        while (records.Count < options.MaxBatchSize)
-        {
-            var remaining = options.MaxBatchWait - deadline.Elapsed;
-            if (remaining <= TimeSpan.Zero)
-            {
-                break;
-            }
-
-            var next = ConsumeOrReport(() => consumer.Consume(remaining));
-            if (next?.Message is null)
-            {
-                break;
-            }
-
-            records.Add(next);
-        }
-
-        return records;
-    }
-
     /// <summary>
     /// A broker error that is neither fatal nor an out-of-range offset (a fetch timing out, a leader
     /// moving) is the client's to retry: it ends the batch collected so far, which is then applied as
@@ -215,49 +219,155 @@ public sealed class EntityConsumer<T>(
         }
     }
 
-    private async Task ApplyAsync(List<ConsumeResult<byte[], byte[]>> records, CancellationToken ct)
+    /// <summary>Waits for the batch in flight (store transaction committed), then stores its offsets.</summary>
+    private void CompletePendingBatch(IConsumer<byte[], byte[]> consumer)
     {
-        var stopwatch = Stopwatch.StartNew();
-        var rows = new List<T>(records.Count);
-        var rejects = new List<RejectRecord>();
-        var processed = new List<ProcessedRow>(records.Count);
-        var deadLetters = new List<Message<byte[], byte[]>>();
-        foreach (var record in records)
+        if (pendingApply is not { } apply)
         {
-            if (!TryDecode(record, out var raw, out var decodeError))
-            {
-                Log.PoisonEvent(logger, entityName, record.Topic, record.Partition.Value, record.Offset.Value, decodeError);
-                var lineage = new Lineage($"kafka:{record.TopicPartitionOffset}", 0, record.Offset.Value);
-                var poison = new RejectRecord(entityName, lineage, UndecodableEvent, null, decodeError, Convert.ToHexString(record.Message.Value ?? []));
-                rejects.Add(poison);
-                deadLetters.Add(DeadLetter(record, poison));
-                continue;
-            }
-
-            var redriven = RedriveHeader.IsOn(record.Message.Headers);
-            var validated = pipeline.Validator.Validate(raw);
-            if (validated.IsValid)
-            {
-                rows.Add(validated.Row!);
-            }
-            else
-            {
-                var rejection = validated.Rejection!;
-                var reject = new RejectRecord(entityName, raw.Lineage, rejection.Rule, rejection.Field, rejection.Message,
-                    RawRowText.Of(raw, entity), Convert.ToBase64String(record.Message.Value ?? []));
-                rejects.Add(reject);
-                deadLetters.Add(DeadLetter(record, reject));
-            }
-
-            processed.Add(new ProcessedRow(raw.Lineage.SourceFile, record.Partition.Value, raw.Lineage.Line, !validated.IsValid, redriven));
+            return;
         }
 
-        PublishDeadLetters(deadLetters, ct);
-        await ApplyWithRetryAsync(new StoreBatch<T>(rows, rejects, processed), ct).ConfigureAwait(false);
-        metrics.RowsApplied(entity, rows.Count);
-        metrics.RowsRejected(entity, rejects.Count);
-        metrics.BatchApplied(entity, stopwatch.Elapsed);
-        Log.BatchApplied(logger, entityName, rows.Count, rejects.Count, stopwatch.ElapsedMilliseconds);
+        var offsets = pendingOffsets!;
+        pendingApply = null;
+        pendingOffsets = null;
+        apply.GetAwaiter().GetResult();
+        StoreOffsets(consumer, offsets);
+    }
+
+    /// <summary>
+    /// Up to <see cref="ConsumerOptions.MaxBatchSize"/> records or <see cref="ConsumerOptions.MaxBatchWait"/>, each
+    /// decoded and validated as it arrives, so that only the validated rows outlive the loop (the consumed
+    /// records die young instead of surviving garbage collections while the batch fills and applies).
+    /// </summary>
+    private PreparedBatch? NextBatch(IConsumer<byte[], byte[]> consumer, CancellationToken ct)
+    {
+        var first = FirstOfBatch(consumer, ct);
+        if (first?.Message is null)
+        {
+            return null;
+        }
+
+        var batch = new PreparedBatch(options.MaxBatchSize);
+        Add(batch, first);
+        var deadline = Stopwatch.StartNew();
+        while (batch.Count < options.MaxBatchSize)
+        {
+            var remaining = options.MaxBatchWait - deadline.Elapsed;
+            if (remaining <= TimeSpan.Zero)
+            {
+                break;
+            }
+
+            var next = ConsumeOrReport(() => consumer.Consume(remaining));
+            if (next?.Message is null)
+            {
+                break;
+            }
+
+            Add(batch, next);
+        }
+
+        return batch;
+    }
+
+    /// <summary>
+    /// Waits for the next record; meanwhile stores the offsets of the batch in flight as soon as it
+    /// committed, so that an idle partition does not keep its last batch uncommitted.
+    /// </summary>
+    private ConsumeResult<byte[], byte[]>? FirstOfBatch(IConsumer<byte[], byte[]> consumer, CancellationToken ct)
+    {
+        while (pendingApply is not null)
+        {
+            var next = ConsumeOrReport(() => consumer.Consume(PendingBatchPoll));
+            if (next?.Message is not null)
+            {
+                return next;
+            }
+
+            if (pendingApply.IsCompleted)
+            {
+                CompletePendingBatch(consumer);
+            }
+
+            ct.ThrowIfCancellationRequested();
+        }
+
+        ct.ThrowIfCancellationRequested();
+        return ConsumeOrReport(() => consumer.Consume(PollTimeout));
+    }
+
+    /// <summary>Decodes and validates one record into the batch: a valid row, or a reject and its dead letter.</summary>
+    private void Add(PreparedBatch batch, ConsumeResult<byte[], byte[]> record)
+    {
+        batch.Consumed(record);
+        if (!TryDecode(record, out var raw, out var decodeError))
+        {
+            Log.PoisonEvent(logger, entityName, record.Topic, record.Partition.Value, record.Offset.Value, decodeError);
+            var lineage = new Lineage($"kafka:{record.TopicPartitionOffset}", 0, record.Offset.Value);
+            var poison = new RejectRecord(entityName, lineage, UndecodableEvent, null, decodeError, Convert.ToHexString(record.Message.Value ?? []));
+            batch.Rejects.Add(poison);
+            batch.DeadLetters.Add(DeadLetter(record, poison));
+            return;
+        }
+
+        var redriven = RedriveHeader.IsOn(record.Message.Headers);
+        var validated = pipeline.Validator.Validate(raw);
+        if (validated.IsValid)
+        {
+            batch.Rows.Add(validated.Row!);
+        }
+        else
+        {
+            var rejection = validated.Rejection!;
+            var reject = new RejectRecord(entityName, raw.Lineage, rejection.Rule, rejection.Field, rejection.Message,
+                RawRowText.Of(raw, entity), Convert.ToBase64String(record.Message.Value ?? []));
+            batch.Rejects.Add(reject);
+            batch.DeadLetters.Add(DeadLetter(record, reject));
+        }
+
+        batch.Processed.Add(new ProcessedRow(raw.Lineage.SourceFile, record.Partition.Value, raw.Lineage.Line, !validated.IsValid, redriven));
+    }
+
+    private async Task ApplyAsync(PreparedBatch batch, CancellationToken ct)
+    {
+        PublishDeadLetters(batch.DeadLetters, ct);
+        await ApplyWithRetryAsync(new StoreBatch<T>(batch.Rows, batch.Rejects, batch.Processed), ct).ConfigureAwait(false);
+        metrics.RowsApplied(entity, batch.Rows.Count);
+        metrics.RowsRejected(entity, batch.Rejects.Count);
+        metrics.BatchApplied(entity, batch.Stopwatch.Elapsed);
+        Log.BatchApplied(logger, entityName, batch.Rows.Count, batch.Rejects.Count, batch.Stopwatch.ElapsedMilliseconds);
+    }
+
+    /// <summary>One batch as it fills: what its store transaction applies, its dead letters, the offsets to store after it.</summary>
+    private sealed class PreparedBatch(int capacity)
+    {
+        private readonly Dictionary<(string Topic, Partition Partition), Offset> lastOffsets = [];
+
+        public Stopwatch Stopwatch { get; } = Stopwatch.StartNew();
+
+        public int Count { get; private set; }
+
+        public List<T> Rows { get; } = new(capacity);
+
+        public List<RejectRecord> Rejects { get; } = [];
+
+        public List<ProcessedRow> Processed { get; } = new(capacity);
+
+        public List<Message<byte[], byte[]>> DeadLetters { get; } = [];
+
+        /// <summary>Per partition, the offset after the batch's last record of it (what Kafka stores as consumed).</summary>
+        public IReadOnlyCollection<TopicPartitionOffset> Offsets =>
+            [.. lastOffsets.Select(last => new TopicPartitionOffset(last.Key.Topic, last.Key.Partition, last.Value + 1))];
+
+        public void Consumed(ConsumeResult<byte[], byte[]> record)
+        {
+            Count++;
+            var partition = (record.Topic, record.Partition);
+            if (!lastOffsets.TryGetValue(partition, out var last) || last.Value < record.Offset.Value)
+            {
+                lastOffsets[partition] = record.Offset;
+            }
+        }
     }
 
     private bool TryDecode(ConsumeResult<byte[], byte[]> record, out RawRow raw, out string error)
@@ -333,13 +443,13 @@ public sealed class EntityConsumer<T>(
         }
     }
 
-    private static void StoreOffsets(IConsumer<byte[], byte[]> consumer, List<ConsumeResult<byte[], byte[]>> records)
+    private static void StoreOffsets(IConsumer<byte[], byte[]> consumer, IReadOnlyCollection<TopicPartitionOffset> offsets)
     {
-        foreach (var last in records.GroupBy(r => r.TopicPartition).Select(g => g.MaxBy(r => r.Offset.Value)!))
+        foreach (var offset in offsets)
         {
             try
             {
-                consumer.StoreOffset(last);
+                consumer.StoreOffset(offset);
             }
             catch (KafkaException e) when (e.Error.Code == ErrorCode.Local_State)
             {

@@ -29,6 +29,10 @@ internal static class EventFields
     public static Lineage ReadLineage(ref AvroReader reader) =>
         new(reader.ReadString(), reader.ReadLong(), reader.ReadLong());
 
+    /// <summary>The lineage, its source file taken from <paramref name="sourceFiles"/> when it repeats (one string per file, not per event).</summary>
+    public static Lineage ReadLineage(ref AvroReader reader, RepeatedString sourceFiles) =>
+        new(reader.ReadString(sourceFiles), reader.ReadLong(), reader.ReadLong());
+
     public static void WriteNullableString(AvroWriter writer, string? value)
     {
         if (value is null)

@@ -24,6 +24,7 @@ public sealed class RawRowSerializer
             new Lazy<RawRowSerializer>(() => new RawRowSerializer(entity, EventSchemas.Load(EventSchemas.FileName(entity))))),
     ];
 
+    private readonly RepeatedString sourceFiles = new();
     private readonly int columnCount;
     private readonly string expectedSchema;
 
@@ -98,7 +99,7 @@ public sealed class RawRowSerializer
     public RawRow Deserialize(ReadOnlySpan<byte> singleObject)
     {
         var reader = new AvroReader(SingleObjectEncoding.GetBody(singleObject, Fingerprint, expectedSchema));
-        var lineage = EventFields.ReadLineage(ref reader);
+        var lineage = EventFields.ReadLineage(ref reader, sourceFiles);
         var values = new string?[columnCount];
         for (var i = 0; i < values.Length; i++)
         {

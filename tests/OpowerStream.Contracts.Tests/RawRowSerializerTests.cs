@@ -33,6 +33,22 @@ public class RawRowSerializerTests
     }
 
     [Fact]
+    public void Events_of_alternating_files_decode_each_its_own_source_file()
+    {
+        // Decoding reuses the source file's string while it repeats; a change of file must never be missed.
+        var serializer = RawRowSerializer.For(Entity.Interval);
+        var template = SampleRows.WithValues(Entity.Interval);
+        string[] files = ["opwr_a_v1-0_interval15_20250101000000.gz", "opwr_b_v1-0_interval15_20250101000000.gz", "opwr_a_v1-0_interval15_20250101000000.gz", "opwr_a_v1-0_interval15_20250101000001.gz"];
+
+        var decoded = files
+            .Select((file, line) => serializer.Deserialize(serializer.Serialize(template with { Lineage = new Lineage(file, 1, line + 2) })))
+            .ToList();
+
+        Assert.Equal(files, decoded.Select(row => row.Lineage.SourceFile));
+        Assert.Equal([2L, 3L, 4L, 5L], decoded.Select(row => row.Lineage.Line));
+    }
+
+    [Fact]
     public void A_one_megabyte_value_round_trips()
     {
         var serializer = RawRowSerializer.For(Entity.Rate);

@@ -79,9 +79,28 @@ public ref struct AvroReader
 
     public byte[] ReadBytes() => ReadBytesSpan().ToArray();
 
-    public string ReadString()
+    /// <summary>
+    /// A string, taken from <paramref name="repeated"/> when its bytes are those of the last one read
+    /// through it (a value every event repeats, like the source file), so that it is decoded once.
+    /// </summary>
+    public string ReadString(RepeatedString repeated)
     {
+        ArgumentNullException.ThrowIfNull(repeated);
         var utf8 = ReadRaw(ReadLength("string"), "string");
+        if (repeated.Find(utf8) is { } text)
+        {
+            return text;
+        }
+
+        text = Decode(utf8);
+        repeated.Remember(utf8, text);
+        return text;
+    }
+
+    public string ReadString() => Decode(ReadRaw(ReadLength("string"), "string"));
+
+    private string Decode(ReadOnlySpan<byte> utf8)
+    {
         try
         {
             return StrictUtf8.GetString(utf8);

@@ -1,12 +1,13 @@
 using System.Data.Common;
 using Npgsql;
+using NpgsqlTypes;
 using OpowerStream.Storage.Relational;
 
 namespace OpowerStream.Storage.Postgres;
 
 /// <summary>
 /// The scale-out store: a PostgreSQL database through a pooled Npgsql data source. Rows are
-/// binary-COPied into a temporary staging table, then merged with one set-based upsert.
+/// sent as one array per column and merged with one set-based upsert.
 /// </summary>
 internal sealed class PostgresPipelineStore : RelationalPipelineStore
 {
@@ -39,45 +40,47 @@ internal sealed class PostgresPipelineStore : RelationalPipelineStore
         }
     }
 
-    protected override string ForUpdateSuffix => " FOR UPDATE";
-
     protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken ct) =>
         await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
 
+    /// <summary>
+    /// One statement and one round trip per table and batch: each column travels as one binary array
+    /// parameter, <c>unnest</c> turns them back into rows, and one set-based upsert merges them. No
+    /// staging table is created and dropped per batch (catalog writes and invalidations each time).
+    /// </summary>
     protected override async Task WriteRowsAsync<T>(
         DbConnection connection, DbTransaction transaction, StoreTable<T> table, IReadOnlyCollection<T> rows, CancellationToken ct)
     {
-        var npgsql = (NpgsqlConnection)connection;
-        var stage = table.Name + "_stage";
-        await npgsql.ExecuteAsync(transaction, $"CREATE TEMP TABLE {stage} (LIKE {table.Name}) ON COMMIT DROP", ct)
-            .ConfigureAwait(false);
-
         var columns = table.Columns;
-        var dbTypes = columns.Select(column => PostgresColumnValues.DbTypeOf(column.Type)).ToArray();
-        var importer = await npgsql
-            .BeginBinaryImportAsync($"COPY {stage} ({table.ColumnList}) FROM STDIN (FORMAT BINARY)", ct)
-            .ConfigureAwait(false);
-        await using (importer.ConfigureAwait(false))
+        var arrays = columns.Select(column => PostgresColumnValues.NewArray(column.Type, rows.Count)).ToArray();
+        var rowIndex = 0;
+        foreach (var row in rows)
         {
-            foreach (var row in rows)
+            var values = table.ToValues(row);
+            for (var index = 0; index < values.Length; index++)
             {
-                var values = table.ToValues(row);
-                await importer.StartRowAsync(ct).ConfigureAwait(false);
-                for (var index = 0; index < values.Length; index++)
-                {
-                    var value = PostgresColumnValues.Instance.ToParameter(values[index], columns[index].Type);
-                    await importer.WriteAsync(value, dbTypes[index], ct).ConfigureAwait(false);
-                }
+                arrays[index].SetValue(PostgresColumnValues.Instance.ToElement(values[index], columns[index].Type), rowIndex);
             }
 
-            await importer.CompleteAsync(ct).ConfigureAwait(false);
+            rowIndex++;
         }
 
+        var parameters = string.Join(", ", columns.Select((_, index) => $"@c{index}"));
         // Key order keeps row locks in one order across concurrent writers (no deadlock cycles).
-        await npgsql.ExecuteAsync(
-            transaction,
-            table.InsertSql($"SELECT {table.ColumnList} FROM {stage} ORDER BY {table.KeyList}"),
-            ct).ConfigureAwait(false);
+        var command = connection.Command(transaction, table.InsertSql(
+            $"SELECT {table.ColumnList} FROM unnest({parameters}) AS source ({table.ColumnList}) ORDER BY {table.KeyList}"));
+        await using (command.ConfigureAwait(false))
+        {
+            for (var index = 0; index < columns.Count; index++)
+            {
+                command.Parameters.Add(new NpgsqlParameter($"@c{index}", NpgsqlDbType.Array | PostgresColumnValues.DbTypeOf(columns[index].Type))
+                {
+                    Value = arrays[index],
+                });
+            }
+
+            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
     }
 
     protected override string IsOneOfSql(string column, string parameter) => $"{column} = ANY({parameter})";

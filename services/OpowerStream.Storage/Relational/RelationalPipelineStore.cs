@@ -57,9 +57,6 @@ internal abstract class RelationalPipelineStore(IColumnValues columnValues) : IP
     /// <summary>The value of the list parameter used by <see cref="IsOneOfSql"/>.</summary>
     protected abstract object ListParameterValue(IReadOnlyCollection<string> values);
 
-    /// <summary>Appended to a SELECT that reads a counter row to update it within the transaction.</summary>
-    protected abstract string ForUpdateSuffix { get; }
-
     public abstract ValueTask DisposeAsync();
 
     public Task ApplyIntervalsAsync(StoreBatch<IntervalRead> batch, CancellationToken ct) =>
@@ -339,42 +336,70 @@ internal abstract class RelationalPipelineStore(IColumnValues columnValues) : IP
         await WriteAsync(connection, transaction, Tables.RateAudit, plan.Displaced, ct).ConfigureAwait(false);
     }
 
-    private async Task CountProcessedAsync(
+    /// <summary>
+    /// Two statements per batch whatever the number of (file, partition) groups: one upsert creates the
+    /// missing counter rows and locks all of them (a no-op update, in file then partition order) while
+    /// returning the highest line each already counted; one command then updates those that grow.
+    /// </summary>
+    private static async Task CountProcessedAsync(
         DbConnection connection, DbTransaction transaction, IReadOnlyList<ProcessedRow> processed, CancellationToken ct)
     {
         // A redriven event was counted when it was first consumed; counting it again would break rows read = applied + rejected.
-        foreach (var progress in FileProgress.Group([.. processed.Where(row => !row.Redriven)]))
+        var groups = FileProgress.Group([.. processed.Where(row => !row.Redriven)]);
+        if (groups.Count == 0)
         {
-            // Create the counter row first so that the SELECT below can lock it.
-            await using (var create = connection.Command(transaction, """
-                INSERT INTO file_progress (source_file, partition_id, highest_line, rows_valid, rows_rejected)
-                VALUES (@file, @partition, 0, 0, 0) ON CONFLICT (source_file, partition_id) DO NOTHING
-                """).With("@file", progress.SourceFile).With("@partition", progress.Partition))
+            return;
+        }
+
+        var highestCounted = new Dictionary<(string File, int Partition), long>(groups.Count);
+        var rows = string.Join(", ", groups.Select((_, index) => $"(@file{index}, @partition{index}, 0, 0, 0)"));
+        await using (var lockRows = connection.Command(transaction, $"""
+            INSERT INTO file_progress AS progress (source_file, partition_id, highest_line, rows_valid, rows_rejected)
+            VALUES {rows}
+            ON CONFLICT (source_file, partition_id) DO UPDATE SET highest_line = progress.highest_line
+            RETURNING source_file, partition_id, highest_line
+            """))
+        {
+            for (var index = 0; index < groups.Count; index++)
             {
-                await create.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                lockRows.With($"@file{index}", groups[index].SourceFile).With($"@partition{index}", groups[index].Partition);
             }
 
-            long highestCounted;
-            await using (var read = connection
-                .Command(transaction, "SELECT highest_line FROM file_progress WHERE source_file = @file AND partition_id = @partition" + ForUpdateSuffix)
-                .With("@file", progress.SourceFile).With("@partition", progress.Partition))
+            var reader = await lockRows.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
             {
-                highestCounted = (long)(await read.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    highestCounted[(reader.GetString(0), reader.GetInt32(1))] = reader.GetInt64(2);
+                }
             }
+        }
 
-            var increment = progress.CountAbove(highestCounted);
-            if (increment.HighestLine == highestCounted)
+        var updates = new List<string>(groups.Count);
+        await using var update = connection.Command(transaction, "");
+        foreach (var progress in groups)
+        {
+            var counted = highestCounted[(progress.SourceFile, progress.Partition)];
+            var increment = progress.CountAbove(counted);
+            if (increment.HighestLine == counted)
             {
                 continue;
             }
 
-            await using var update = connection.Command(transaction, """
-                UPDATE file_progress SET highest_line = @highest, rows_valid = rows_valid + @valid,
-                    rows_rejected = rows_rejected + @rejected
-                WHERE source_file = @file AND partition_id = @partition
-                """)
-                .With("@highest", increment.HighestLine).With("@valid", increment.Valid).With("@rejected", increment.Rejected)
-                .With("@file", progress.SourceFile).With("@partition", progress.Partition);
+            var n = updates.Count;
+            updates.Add($"""
+                UPDATE file_progress SET highest_line = @highest{n}, rows_valid = rows_valid + @valid{n},
+                    rows_rejected = rows_rejected + @rejected{n}
+                WHERE source_file = @file{n} AND partition_id = @partition{n}
+                """);
+            update.With($"@highest{n}", increment.HighestLine).With($"@valid{n}", increment.Valid)
+                .With($"@rejected{n}", increment.Rejected).With($"@file{n}", progress.SourceFile)
+                .With($"@partition{n}", progress.Partition);
+        }
+
+        if (updates.Count > 0)
+        {
+            update.CommandText = string.Join(";\n", updates);
             await update.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
     }

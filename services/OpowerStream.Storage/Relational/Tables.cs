@@ -25,7 +25,7 @@ internal static class Tables
         row =>
         [
             row.ServicePointId, row.ServiceQuantityIdentifier, row.Units, row.IntervalMinutes, row.IntervalEndUtc,
-            row.UsageValue, row.IsEstimate.ToString(), row.ServiceType, .. SequenceValues(row.Sequence),
+            row.UsageValue, EstimateText(row.IsEstimate), row.ServiceType, .. SequenceValues(row.Sequence),
         ],
         row => new IntervalRead(
             row.Text(0), row.Text(1), row.Text(2), row.Int32(3), row.Utc(4),
@@ -120,6 +120,15 @@ internal static class Tables
         {
             RowsPublished = row.Int64(10),
         });
+
+    // The flags the validator admits, as strings allocated once instead of once per row.
+    private static string EstimateText(char flag) => flag switch
+    {
+        'A' => "A",
+        'E' => "E",
+        'U' => "U",
+        _ => flag.ToString(),
+    };
 
     private static object[] SequenceValues(SourceSequence sequence) =>
         [sequence.FileTimestamp, sequence.SourceFile, sequence.Line];
