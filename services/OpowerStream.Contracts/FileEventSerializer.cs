@@ -3,7 +3,7 @@ using OpowerStream.Contracts.Avro;
 namespace OpowerStream.Contracts;
 
 /// <summary>Encodes <see cref="FileEvent"/> as a single-object Avro event of file-event.avsc, and back.</summary>
-public sealed class FileEventSerializer
+public sealed class FileEventSerializer : SingleObjectSerializer
 {
     private const string RecordName = "opowerstream.events.FileEvent";
     private const string NullableLong = "[\"null\",\"long\"]";
@@ -29,24 +29,17 @@ public sealed class FileEventSerializer
         new(() => new FileEventSerializer(EventSchemas.Load(EventSchemas.FileEventFileName)));
 
     internal FileEventSerializer(string schemaJson)
+        : base(schemaJson, RecordName, Fields, $"The file event schema ({EventSchemas.FileEventFileName})", $"file event {RecordName}")
     {
-        var schema = SchemaShape.RequireRecord(schemaJson, RecordName, Fields, $"The file event schema ({EventSchemas.FileEventFileName})");
-        SchemaJson = schemaJson;
-        Fingerprint = schema.Fingerprint;
     }
 
     public static FileEventSerializer Instance => LazyInstance.Value;
-
-    public string SchemaJson { get; }
-
-    public ulong Fingerprint { get; }
 
     public byte[] Serialize(FileEvent fileEvent)
     {
         ArgumentNullException.ThrowIfNull(fileEvent);
         var buffer = EventBuffer.Rent();
-        SingleObjectEncoding.WriteHeader(buffer, Fingerprint);
-        var writer = new AvroWriter(buffer);
+        var writer = StartEvent(buffer);
         writer.WriteInt((int)fileEvent.Kind);
         writer.WriteString(fileEvent.FileName);
         EventFields.WriteNullableString(writer, fileEvent.Entity);
@@ -63,7 +56,7 @@ public sealed class FileEventSerializer
 
     public FileEvent Deserialize(ReadOnlySpan<byte> singleObject)
     {
-        var reader = new AvroReader(SingleObjectEncoding.GetBody(singleObject, Fingerprint, $"file event {RecordName}"));
+        var reader = OpenEvent(singleObject);
         var kind = reader.ReadInt();
         if (!Enum.IsDefined((FileEventKind)kind))
         {

@@ -9,7 +9,7 @@ namespace OpowerStream.Contracts;
 /// Encodes an entity's <see cref="RawRow"/> as a single-object Avro event of its .avsc schema
 /// (lineage, one nullable string per <see cref="EntityLayout"/> column, row_defect), and back.
 /// </summary>
-public sealed class RawRowSerializer
+public sealed class RawRowSerializer : SingleObjectSerializer
 {
     private const string RowDefectType =
         "[\"null\",{\"name\":\"opowerstream.events.RowDefect\",\"type\":\"record\",\"fields\":["
@@ -26,31 +26,17 @@ public sealed class RawRowSerializer
 
     private readonly RepeatedString sourceFiles = new();
     private readonly int columnCount;
-    private readonly string expectedSchema;
 
     /// <summary>Checks <paramref name="schemaJson"/> against the entity's layout; throws if they differ.</summary>
     internal RawRowSerializer(Entity entity, string schemaJson)
+        : base(schemaJson, RecordName(entity), ExpectedFields(entity),
+            $"The {entity.Name()} event schema ({EventSchemas.FileName(entity)})", $"{entity.Name()} event {RecordName(entity)}")
     {
-        var layout = EntityLayout.For(entity);
-        var recordName = RecordName(entity);
-        var expectedFields = new List<(string Name, string Type)> { ("lineage", EventFields.Lineage) };
-        expectedFields.AddRange(layout.Columns.Select(column => (column.Name, EventFields.NullableString)));
-        expectedFields.Add(("row_defect", RowDefectType));
-        var schema = SchemaShape.RequireRecord(schemaJson, recordName, expectedFields, $"The {entity.Name()} event schema ({EventSchemas.FileName(entity)})");
-
         Entity = entity;
-        SchemaJson = schemaJson;
-        Fingerprint = schema.Fingerprint;
-        columnCount = layout.Columns.Count;
-        expectedSchema = $"{entity.Name()} event {recordName}";
+        columnCount = EntityLayout.For(entity).Columns.Count;
     }
 
     public Entity Entity { get; }
-
-    public string SchemaJson { get; }
-
-    /// <summary>CRC-64-AVRO of the schema's canonical form, as carried in each event's header.</summary>
-    public ulong Fingerprint { get; }
 
     public static RawRowSerializer For(Entity entity) =>
         (uint)entity < (uint)Instances.Length
@@ -74,8 +60,7 @@ public sealed class RawRowSerializer
                 nameof(row));
         }
 
-        SingleObjectEncoding.WriteHeader(output, Fingerprint);
-        var writer = new AvroWriter(output);
+        var writer = StartEvent(output);
         EventFields.WriteLineage(writer, row.Lineage);
         for (var i = 0; i < columnCount; i++)
         {
@@ -98,7 +83,7 @@ public sealed class RawRowSerializer
 
     public RawRow Deserialize(ReadOnlySpan<byte> singleObject)
     {
-        var reader = new AvroReader(SingleObjectEncoding.GetBody(singleObject, Fingerprint, expectedSchema));
+        var reader = OpenEvent(singleObject);
         var lineage = EventFields.ReadLineage(ref reader, sourceFiles);
         var values = new string?[columnCount];
         for (var i = 0; i < values.Length; i++)
@@ -114,6 +99,14 @@ public sealed class RawRowSerializer
             : throw new AvroContractException(
                 string.Create(CultureInfo.InvariantCulture, $"Malformed {Entity.Name()} event: {reader.Remaining} bytes left after the row."));
     }
+
+    /// <summary>The fields the code writes: lineage, one nullable string per layout column, row_defect.</summary>
+    private static List<(string Name, string Type)> ExpectedFields(Entity entity) =>
+    [
+        ("lineage", EventFields.Lineage),
+        .. EntityLayout.For(entity).Columns.Select(column => (column.Name, EventFields.NullableString)),
+        ("row_defect", RowDefectType),
+    ];
 
     private static string RecordName(Entity entity) => entity switch
     {

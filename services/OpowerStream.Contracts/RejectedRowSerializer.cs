@@ -4,7 +4,7 @@ using OpowerStream.Domain;
 namespace OpowerStream.Contracts;
 
 /// <summary>Encodes <see cref="RejectedRowEvent"/> as a single-object Avro event of rejected-row.avsc, and back.</summary>
-public sealed class RejectedRowSerializer
+public sealed class RejectedRowSerializer : SingleObjectSerializer
 {
     private const string RecordName = "opowerstream.events.RejectedRowEvent";
 
@@ -23,24 +23,17 @@ public sealed class RejectedRowSerializer
         new(() => new RejectedRowSerializer(EventSchemas.Load(EventSchemas.RejectedRowFileName)));
 
     internal RejectedRowSerializer(string schemaJson)
+        : base(schemaJson, RecordName, Fields, $"The dead-letter event schema ({EventSchemas.RejectedRowFileName})", $"dead-letter event {RecordName}")
     {
-        var schema = SchemaShape.RequireRecord(schemaJson, RecordName, Fields, $"The dead-letter event schema ({EventSchemas.RejectedRowFileName})");
-        SchemaJson = schemaJson;
-        Fingerprint = schema.Fingerprint;
     }
 
     public static RejectedRowSerializer Instance => LazyInstance.Value;
-
-    public string SchemaJson { get; }
-
-    public ulong Fingerprint { get; }
 
     public byte[] Serialize(RejectedRowEvent rejected)
     {
         ArgumentNullException.ThrowIfNull(rejected);
         var buffer = EventBuffer.Rent();
-        SingleObjectEncoding.WriteHeader(buffer, Fingerprint);
-        var writer = new AvroWriter(buffer);
+        var writer = StartEvent(buffer);
         writer.WriteString(rejected.Entity.Name());
         EventFields.WriteLineage(writer, rejected.Lineage);
         writer.WriteString(rejected.Rule);
@@ -53,7 +46,7 @@ public sealed class RejectedRowSerializer
 
     public RejectedRowEvent Deserialize(ReadOnlySpan<byte> singleObject)
     {
-        var reader = new AvroReader(SingleObjectEncoding.GetBody(singleObject, Fingerprint, $"dead-letter event {RecordName}"));
+        var reader = OpenEvent(singleObject);
         var entityName = reader.ReadString();
         if (!EntityNames.TryParse(entityName, out var entity))
         {
