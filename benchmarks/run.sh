@@ -49,6 +49,18 @@ start_broker() { # prefix partitions logfile
   done
 }
 
+# Runs the product's `opower-stream extract --once` on the file; sets EXTRACT_MS, the product's own
+# time for the file (hash, gzip check, ledger, every row published and acknowledged, file events).
+extract_ours() { # topic-prefix partitions file stdout-file
+  local inbox="${WORK}/extract-inbox"
+  rm -rf "${inbox}" "${WORK}/extract-ledger.db"* && mkdir -p "${inbox}" && cp "$3" "${inbox}/"
+  measure "$4" env Kafka__TopicPrefix="$1" Kafka__Partitions="$2" Extractor__StableFor=00:00:00 \
+    Logging__LogLevel__Default=Warning Logging__LogLevel__OpowerStream.Extractor=Information \
+    "${WORK}/cli/opower-stream" extract --once --inbox "${inbox}" --store "sqlite:${WORK}/extract-ledger.db" --bootstrap-servers "${BROKER}"
+  EXTRACT_MS="$(sed -n 's/.* published: [0-9]* rows ([0-9]* rows\/s), [0-9]* bytes in \([0-9]*\) ms.*/\1/p' "$4")"
+  if [ -z "${EXTRACT_MS}" ]; then log "extract did not publish the file: $(cat "$4")"; exit 1; fi
+}
+
 # Runs a command under /usr/bin/time; sets SECONDS_TAKEN (wall) and RSS_MB (peak RSS of that process).
 measure() { # stdout-file command...
   local out="$1"; shift
@@ -102,10 +114,9 @@ bench_size() { # rows
   log "extract stage: ours, the plain producer, kcat -P (one dev-broker, topic bench.intervals)"
   start_broker bench "${partitions}" "${dir}/extract-broker.out"
   local s
-  measure "${dir}/ours.out" "${WORK}/harness/opower-bench" extract-ours "${BROKER}" bench.intervals "${file}"
-  s="$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' "${dir}/ours.out")"
+  extract_ours bench "${partitions}" "${file}" "${dir}/ours.out"
   local ours_extract ours_extract_rss="${RSS_MB}"
-  ours_extract="$(rate "${n}" "${s}")"
+  ours_extract="$(rate "${n}" "$(awk -v ms="${EXTRACT_MS}" 'BEGIN { print ms / 1000 }')")"
   measure "${dir}/plain.out" "${WORK}/harness/opower-bench" extract-plain "${BROKER}" bench.intervals "${file}"
   s="$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' "${dir}/plain.out")"
   local plain plain_rss="${RSS_MB}"
@@ -116,9 +127,9 @@ bench_size() { # rows
   local kcat kcat_rss="${RSS_MB}"
   kcat="$(rate "${n}" "${SECONDS_TAKEN}")"
   stop_brokers
-  add_row "extract (product's reader + Avro + producer)" "${ours_extract}" "${ours_extract_rss}" \
+  add_row "extract (opower-stream extract)" "${ours_extract}" "${ours_extract_rss}" \
     "Confluent.Kafka plain producer" "${plain}" "${plain_rss}" 0.8
-  add_row "extract (product's reader + Avro + producer)" "${ours_extract}" "${ours_extract_rss}" \
+  add_row "extract (opower-stream extract)" "${ours_extract}" "${ours_extract_rss}" \
     "kcat -P (C ceiling)" "${kcat}" "${kcat_rss}" -
 
   log "sqlite3 baseline"
@@ -138,7 +149,7 @@ bench_size() { # rows
   # consumer host applies the whole topic into a fresh store, once per store, each its own process and group.
   log "apply stage: the topic filled once, then the product's consumer host per store (fresh store each)"
   start_broker apply "${partitions}" "${dir}/apply-broker.out"
-  "${WORK}/harness/opower-bench" extract-ours "${BROKER}" apply.intervals "${file}" >"${dir}/apply-fill.out"
+  extract_ours apply "${partitions}" "${file}" "${dir}/apply-fill.out"
   local store location applied
   for store in sqlite postgres; do
     rm -f "${dir}/apply.sqlite"*

@@ -3,9 +3,6 @@ using System.Diagnostics.CodeAnalysis;
 using System.IO.Compression;
 using System.Text;
 using Confluent.Kafka;
-using OpowerStream.Contracts;
-using OpowerStream.Domain;
-using OpowerStream.Domain.Files;
 using OpowerStream.Hosting;
 using OpowerStream.Kafka;
 
@@ -18,9 +15,9 @@ internal sealed record ExtractTarget(string BootstrapServers, string Topic, File
 internal sealed record ExtractResult(long Rows, TimeSpan Elapsed);
 
 /// <summary>
-/// The two .NET extract drivers. Both build their producer from <see cref="KafkaClientConfigs.Producer"/>, so the
-/// producer settings are identical and the difference measured is what the product does per row: parsing,
-/// lineage and Avro encoding versus sending the raw line.
+/// The extract baseline. It builds its producer from <see cref="KafkaClientConfigs.Producer"/>, the product's
+/// settings, so the difference to <c>opower-stream extract</c> (which run.sh times itself) is what the product
+/// does per row and per file: parsing, lineage, Avro encoding, the ledger and the gzip check.
 /// </summary>
 internal static class ExtractDrivers
 {
@@ -30,44 +27,10 @@ internal static class ExtractDrivers
     {
         driver = mode switch
         {
-            "extract-ours" => ExtractOurs,
             "extract-plain" => ExtractPlain,
             _ => null,
         };
         return driver is not null;
-    }
-
-    /// <summary>The product's extract path as FileExtractor.Publish runs it, minus the ledger and the inbox moves.</summary>
-    private static ExtractResult ExtractOurs(ExtractTarget target)
-    {
-        if (!InboundFileNames.TryParse(target.File.Name, out var name))
-        {
-            throw new ArgumentException($"{target.File.Name} is not an inbound file name", nameof(target));
-        }
-
-        using var producer = new KafkaProducerHandle(Microsoft.Extensions.Options.Options.Create(
-            new KafkaOptions { BootstrapServers = target.BootstrapServers }));
-        var stopwatch = Stopwatch.StartNew();
-        using var stream = OpenSequential(target.File);
-        using var reader = InboundFileReader.Open(stream, name);
-        var serializer = RawRowSerializer.For(name.Entity);
-        var keyIndex = EntityLayout.For(name.Entity).KeyIndex;
-        var deliveries = new DeliveryTracker();
-        long rows = 0;
-        foreach (var row in reader.ReadRows())
-        {
-            var message = new Message<byte[], byte[]>
-            {
-                Key = Encoding.UTF8.GetBytes(row.Values[keyIndex]?.Trim() ?? ""),
-                Value = serializer.Serialize(row),
-            };
-            producer.Produce(target.Topic, message, deliveries.OnDelivery, CancellationToken.None);
-            rows++;
-        }
-
-        producer.Producer.Flush(CancellationToken.None);
-        deliveries.EnsureAllAcknowledged(rows, target.File.Name);
-        return new ExtractResult(rows, stopwatch.Elapsed);
     }
 
     /// <summary>The baseline: decompress, send each data line as one message keyed by its first column.</summary>
