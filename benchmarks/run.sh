@@ -49,12 +49,14 @@ start_broker() { # prefix partitions logfile
   done
 }
 
+# Files are copied with their modification time (cp -p), as files that arrived a while ago: the
+# extractor takes them at once instead of waiting Extractor:StableFor to see that they stopped growing.
 # Runs the product's `opower-stream extract --once` on the file; sets EXTRACT_MS, the product's own
 # time for the file (hash, gzip check, ledger, every row published and acknowledged, file events).
 extract_ours() { # topic-prefix partitions file stdout-file
   local inbox="${WORK}/extract-inbox"
-  rm -rf "${inbox}" "${WORK}/extract-ledger.db"* && mkdir -p "${inbox}" && cp "$3" "${inbox}/"
-  measure "$4" env Kafka__TopicPrefix="$1" Kafka__Partitions="$2" Extractor__StableFor=00:00:00 \
+  rm -rf "${inbox}" "${WORK}/extract-ledger.db"* && mkdir -p "${inbox}" && cp -p "$3" "${inbox}/"
+  measure "$4" env Kafka__TopicPrefix="$1" Kafka__Partitions="$2" \
     Logging__LogLevel__Default=Warning Logging__LogLevel__OpowerStream.Extractor=Information \
     "${WORK}/cli/opower-stream" extract --once --inbox "${inbox}" --store "sqlite:${WORK}/extract-ledger.db" --bootstrap-servers "${BROKER}"
   EXTRACT_MS="$(sed -n 's/.* published: [0-9]* rows ([0-9]* rows\/s), [0-9]* bytes in \([0-9]*\) ms.*/\1/p' "$4")"
@@ -175,7 +177,7 @@ bench_size() { # rows
   local ours ours_rss
   for store in sqlite postgres; do
     log "end to end: run --once --store ${store} (fresh dev-broker, fresh store)"
-    rm -rf "${dir}/inbox" "${dir}/ours.sqlite"* && mkdir -p "${dir}/inbox" && cp "${file}" "${dir}/inbox/"
+    rm -rf "${dir}/inbox" "${dir}/ours.sqlite"* && mkdir -p "${dir}/inbox" && cp -p "${file}" "${dir}/inbox/"
     location="sqlite:${dir}/ours.sqlite"
     if [ "${store}" = postgres ]; then
       fresh_database "${BENCH_DB}"
