@@ -26,6 +26,14 @@ internal static class EventFields
         writer.WriteLong(lineage.Line);
     }
 
+    /// <summary>The lineage, its source file encoded once per file through <paramref name="sourceFiles"/> instead of once per event.</summary>
+    public static void WriteLineage(AvroWriter writer, Lineage lineage, RepeatedString sourceFiles)
+    {
+        writer.WriteString(lineage.SourceFile, sourceFiles);
+        writer.WriteLong(lineage.FileTimestamp);
+        writer.WriteLong(lineage.Line);
+    }
+
     public static Lineage ReadLineage(ref AvroReader reader) =>
         new(reader.ReadString(), reader.ReadLong(), reader.ReadLong());
 

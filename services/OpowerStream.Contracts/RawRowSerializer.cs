@@ -2,12 +2,14 @@ using System.Buffers;
 using System.Globalization;
 using OpowerStream.Contracts.Avro;
 using OpowerStream.Domain;
+using OpowerStream.Domain.Files;
 
 namespace OpowerStream.Contracts;
 
 /// <summary>
-/// Encodes an entity's <see cref="RawRow"/> as a single-object Avro event of its .avsc schema
-/// (lineage, one nullable string per <see cref="EntityLayout"/> column, row_defect), and back.
+/// Encodes an entity's <see cref="RawRow"/> (or, without decoding its values, a <see cref="RawRowView"/>)
+/// as a single-object Avro event of its .avsc schema (lineage, one nullable string per
+/// <see cref="EntityLayout"/> column, row_defect), and decodes it back to a <see cref="RawRow"/>.
 /// </summary>
 public sealed class RawRowSerializer : SingleObjectSerializer
 {
@@ -25,6 +27,7 @@ public sealed class RawRowSerializer : SingleObjectSerializer
     ];
 
     private readonly RepeatedString sourceFiles = new();
+    private readonly RepeatedString writtenSourceFiles = new();
     private readonly int columnCount;
 
     /// <summary>Checks <paramref name="schemaJson"/> against the entity's layout; throws if they differ.</summary>
@@ -53,32 +56,41 @@ public sealed class RawRowSerializer : SingleObjectSerializer
     public void Serialize(RawRow row, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(row);
-        if (row.Values.Count != columnCount)
-        {
-            throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"A {Entity.Name()} row has {columnCount} values, this one {row.Values.Count}."),
-                nameof(row));
-        }
-
-        var writer = StartEvent(output);
-        EventFields.WriteLineage(writer, row.Lineage);
+        var writer = StartRow(output, row.Lineage, row.Values.Count, nameof(row));
         for (var i = 0; i < columnCount; i++)
         {
             EventFields.WriteNullableString(writer, row.Values[i]);
         }
 
-        if (row.Defect is null)
+        WriteDefect(writer, row.Defect);
+    }
+
+    public byte[] Serialize(RawRowView row)
+    {
+        var buffer = EventBuffer.Rent();
+        Serialize(row, buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The same event as for <see cref="RawRowView.ToRawRow"/>, written from the value bytes (UTF-8 checked by the reader).</summary>
+    public void Serialize(RawRowView row, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var writer = StartRow(output, row.Lineage, row.Count, nameof(row));
+        for (var i = 0; i < columnCount; i++)
         {
-            writer.WriteUnionIndex(0);
+            if (row.TryGetValue(i, out var utf8))
+            {
+                writer.WriteUnionIndex(1);
+                writer.WriteUtf8String(utf8);
+            }
+            else
+            {
+                writer.WriteUnionIndex(0);
+            }
         }
-        else
-        {
-            writer.WriteUnionIndex(1);
-            writer.WriteString(row.Defect.Rule);
-            EventFields.WriteNullableString(writer, row.Defect.Field);
-            writer.WriteString(row.Defect.Message);
-            writer.WriteString(row.Defect.RawLine);
-        }
+
+        WriteDefect(writer, row.Defect);
     }
 
     public RawRow Deserialize(ReadOnlySpan<byte> singleObject)
@@ -98,6 +110,35 @@ public sealed class RawRowSerializer : SingleObjectSerializer
             ? new RawRow(lineage, values, defect)
             : throw new AvroContractException(
                 string.Create(CultureInfo.InvariantCulture, $"Malformed {Entity.Name()} event: {reader.Remaining} bytes left after the row."));
+    }
+
+    private AvroWriter StartRow(IBufferWriter<byte> output, Lineage lineage, int values, string rowParameter)
+    {
+        if (values != columnCount)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"A {Entity.Name()} row has {columnCount} values, this one {values}."),
+                rowParameter);
+        }
+
+        var writer = StartEvent(output);
+        EventFields.WriteLineage(writer, lineage, writtenSourceFiles);
+        return writer;
+    }
+
+    private static void WriteDefect(AvroWriter writer, RowDefect? defect)
+    {
+        if (defect is null)
+        {
+            writer.WriteUnionIndex(0);
+            return;
+        }
+
+        writer.WriteUnionIndex(1);
+        writer.WriteString(defect.Rule);
+        EventFields.WriteNullableString(writer, defect.Field);
+        writer.WriteString(defect.Message);
+        writer.WriteString(defect.RawLine);
     }
 
     /// <summary>The fields the code writes: lineage, one nullable string per layout column, row_defect.</summary>

@@ -1,5 +1,7 @@
+using System.Text;
 using OpowerStream.Contracts.Avro;
 using OpowerStream.Domain;
+using OpowerStream.Domain.Files;
 
 namespace OpowerStream.Contracts.Tests;
 
@@ -30,6 +32,27 @@ public class RawRowSerializerTests
 
         Assert.Equal(row.Defect, decoded.Defect);
         Assert.All(decoded.Values, Assert.Null);
+    }
+
+    [Theory]
+    [InlineData("opwr_gec_v2-0-9_billing_account_20261120060000.csv",
+        "account_id,service_agreement_id,sa_rate_code,effective_datetime\n,\"SA \"\"1\"\"\",\"R,1\",2018-01-01\nA2,SA2,ÉTÉ,\nA3,SA3\n\"open,x,y\n")]
+    [InlineData("opwr_gec_res_v2-0-5_interval15_20261120060000.tsv",
+        "service_point_id\tusage_value\tdate\ttime\tunits\nSP1\t1.5\t20261119\t0015\tKWH\n")]
+    public void A_row_view_encodes_to_the_same_event_as_its_decoded_row(string fileName, string text)
+    {
+        Assert.True(InboundFileNames.TryParse(fileName, out var name));
+        var serializer = RawRowSerializer.For(name.Entity);
+        // Good rows, then wrong column counts, an unterminated quote and bytes that are not UTF-8 (defects).
+        byte[] content = [.. Encoding.UTF8.GetBytes(text), 0xC3, 0x28, .. "\n"u8];
+        using var decodedReader = InboundFileReader.Open(new MemoryStream(content), name);
+        using var viewReader = InboundFileReader.Open(new MemoryStream(content), name);
+
+        var fromRows = decodedReader.ReadRows().Select(serializer.Serialize).ToList();
+        var fromViews = viewReader.ReadRowViews().Select(serializer.Serialize).ToList();
+
+        Assert.True(fromRows.Count >= 2);
+        Assert.Equal(fromRows, fromViews);
     }
 
     [Fact]

@@ -80,6 +80,22 @@ public readonly ref struct AvroWriter
         output.Advance(length);
     }
 
+    /// <summary>Writes <paramref name="value"/>, reusing its UTF-8 bytes when <paramref name="repeated"/> last encoded the same string.</summary>
+    public void WriteString(string value, RepeatedString repeated)
+    {
+        ArgumentNullException.ThrowIfNull(repeated);
+        if (repeated.FindUtf8(value) is not { } utf8)
+        {
+            utf8 = StrictUtf8.GetBytes(value);
+            repeated.Remember(utf8, value);
+        }
+
+        WriteBytes(utf8);
+    }
+
+    /// <summary>Writes a string whose UTF-8 bytes the caller already holds (and checked); the encoding is that of <see cref="WriteBytes"/>.</summary>
+    public void WriteUtf8String(ReadOnlySpan<byte> utf8) => WriteBytes(utf8);
+
     public void WriteUnionIndex(int branch) => WriteLong(branch);
 
     /// <summary>Starts a block of an array or map; a count of zero ends the array or map.</summary>

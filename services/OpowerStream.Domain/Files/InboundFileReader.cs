@@ -7,9 +7,9 @@ namespace OpowerStream.Domain.Files;
 
 /// <summary>
 /// Reads one inbound file (spec section 2): unpacks gzip or zip, matches the header against the
-/// entity's layout and streams the data rows as <see cref="RawRow"/>s with raw, untrimmed values.
-/// Memory stays flat whatever the file's size: lines are split as bytes in one pooled buffer and each
-/// is decoded once. Row problems become <see cref="RowDefect"/>s; file problems throw
+/// entity's layout and streams the data rows with raw, untrimmed values: as <see cref="RawRowView"/>s
+/// (UTF-8 bytes, nothing decoded) or as <see cref="RawRow"/>s. Memory stays flat whatever the file's
+/// size: lines are split as bytes in one pooled buffer. Row problems become <see cref="RowDefect"/>s; file problems throw
 /// <see cref="FileRefusedException"/>, from <see cref="Open"/> or while rows are read.
 /// </summary>
 public sealed class InboundFileReader : IDisposable
@@ -22,7 +22,7 @@ public sealed class InboundFileReader : IDisposable
     private readonly Stream text;
     private readonly ByteLineReader lines;
     private readonly List<FieldRange> fields = [];
-    private readonly string?[] fileNameValues;
+    private readonly RawRowView current;
     private HeaderColumns? header;
     private bool rowsRequested;
 
@@ -38,9 +38,11 @@ public sealed class InboundFileReader : IDisposable
         this.compressed = compressed;
         this.archive = archive;
         layout = EntityLayout.For(name.Entity);
-        fileNameValues = layout.Columns.Select(column => column.FromFileName ? FileNameValue(column, name) : null).ToArray();
         text = new ExpansionGuardStream(decompressed, compressed, name, limits);
         lines = new ByteLineReader(text, limits.MaxLineBytes);
+        current = new RawRowView(
+            lines,
+            [.. layout.Columns.Select(column => column.FromFileName ? Encoding.UTF8.GetBytes(FileNameValue(column, name)) : null)]);
     }
 
     /// <summary>Tab when the header line holds a tab, else comma [our rule]; tab for an empty file.</summary>
@@ -105,10 +107,17 @@ public sealed class InboundFileReader : IDisposable
     }
 
     /// <summary>
-    /// The data rows, streamed; enumerate once. Blank lines are skipped; line numbers are physical
-    /// (header = 1), so they still count.
+    /// The data rows, streamed, each a copy with its values decoded; enumerate once (this or
+    /// <see cref="ReadRowViews"/>). Blank lines are skipped; line numbers are physical (header = 1), so
+    /// they still count.
     /// </summary>
-    public IEnumerable<RawRow> ReadRows()
+    public IEnumerable<RawRow> ReadRows() => ReadRowViews().Select(row => row.ToRawRow());
+
+    /// <summary>
+    /// The data rows as bytes, streamed: one <see cref="RawRowView"/>, valid until the next row is
+    /// requested. Enumerate once; blank lines are skipped as in <see cref="ReadRows"/>.
+    /// </summary>
+    public IEnumerable<RawRowView> ReadRowViews()
     {
         if (rowsRequested)
         {
@@ -206,33 +215,32 @@ public sealed class InboundFileReader : IDisposable
         }
     }
 
-    private IEnumerable<RawRow> EnumerateRows(HeaderColumns columns)
+    private IEnumerable<RawRowView> EnumerateRows(HeaderColumns columns)
     {
         while (lines.MoveNext())
         {
-            var row = ReadCurrentRow(columns);
-            if (row is not null)
+            if (ReadCurrentRow(columns))
             {
-                yield return row;
+                yield return current;
             }
         }
     }
 
-    /// <summary>The current line as a row, or null for a blank line.</summary>
-    private RawRow? ReadCurrentRow(HeaderColumns columns)
+    /// <summary>Makes <see cref="current"/> the current line's row; false for a blank line.</summary>
+    private bool ReadCurrentRow(HeaderColumns columns)
     {
         var line = lines.Current;
         var lineNumber = lines.LineNumber;
-        var lineage = new Lineage(name.FileName, name.Timestamp, lineNumber);
+        current.Start(new Lineage(name.FileName, name.Timestamp, lineNumber));
         if (lines.CurrentIsTooLong)
         {
             return Defective(
-                lineage, RuleCodes.WrongColumnCount, null, $"line {lineNumber} is longer than the limit of {limits.MaxLineBytes} bytes", line);
+                RuleCodes.WrongColumnCount, null, $"line {lineNumber} is longer than the limit of {limits.MaxLineBytes} bytes", line);
         }
 
         if (IsBlank(line))
         {
-            return null;
+            return false;
         }
 
         var split = DelimitedLineSplitter.TrySplit(line, (byte)Delimiter, fields, out var splitError);
@@ -241,35 +249,33 @@ public sealed class InboundFileReader : IDisposable
         {
             var field = fieldCountMatches ? BadlyEncodedField(line, columns) : null;
             var where = field is null ? string.Empty : $" in column '{field}'";
-            return Defective(lineage, RuleCodes.InvalidEncoding, field, $"line {lineNumber} is not valid UTF-8{where}", line);
+            return Defective(RuleCodes.InvalidEncoding, field, $"line {lineNumber} is not valid UTF-8{where}", line);
         }
 
         if (!split)
         {
-            return Defective(lineage, RuleCodes.WrongColumnCount, null, splitError!, line);
+            return Defective(RuleCodes.WrongColumnCount, null, splitError!, line);
         }
 
         if (!fieldCountMatches)
         {
             return Defective(
-                lineage,
                 RuleCodes.WrongColumnCount,
                 null,
                 $"line {lineNumber} has {fields.Count} fields; the header has {columns.Count}",
                 line);
         }
 
-        var values = (string?[])fileNameValues.Clone();
         for (var field = 0; field < fields.Count; field++)
         {
             var column = columns.LayoutIndexOf(field);
             if (column >= 0)
             {
-                values[column] = DelimitedLineSplitter.Decode(line, fields[field]);
+                current.SetValue(column, line, fields[field]);
             }
         }
 
-        return new RawRow(lineage, values);
+        return true;
     }
 
     /// <summary>The column holding the invalid bytes when they all sit in one field, else null.</summary>
@@ -292,6 +298,9 @@ public sealed class InboundFileReader : IDisposable
         return badField;
     }
 
-    private RawRow Defective(Lineage lineage, string rule, string? field, string message, ReadOnlySpan<byte> line) =>
-        new(lineage, new string?[layout.Columns.Count], new RowDefect(rule, field, message, Encoding.UTF8.GetString(line)));
+    private bool Defective(string rule, string? field, string message, ReadOnlySpan<byte> line)
+    {
+        current.SetDefect(new RowDefect(rule, field, message, Encoding.UTF8.GetString(line)));
+        return true;
+    }
 }
