@@ -1,5 +1,4 @@
 using System.Data.Common;
-using NpgsqlTypes;
 using OpowerStream.Storage.Relational;
 
 namespace OpowerStream.Storage.Postgres;
@@ -16,31 +15,7 @@ internal sealed class PostgresColumnValues : IColumnValues
         _ => value,
     };
 
-    /// <summary>An array for <paramref name="length"/> values of a column of <paramref name="type"/>, nulls allowed.</summary>
-    public static Array NewArray(ColumnType type, int length) => type switch
-    {
-        ColumnType.Text => new string?[length],
-        ColumnType.Integer => new int?[length],
-        ColumnType.BigInt => new long?[length],
-        ColumnType.Numeric => new decimal?[length],
-        ColumnType.Timestamp => new DateTime?[length],
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
-    };
-
-    /// <summary>Like <see cref="ToParameter"/>, with null for SQL NULL (an array element, not a parameter).</summary>
-    public object? ToElement(object? value, ColumnType type) => value is null ? null : ToParameter(value, type);
-
     public decimal ReadDecimal(DbDataReader reader, int ordinal) => reader.GetDecimal(ordinal);
 
     public DateTime ReadUtc(DbDataReader reader, int ordinal) => reader.GetFieldValue<DateTime>(ordinal);
-
-    public static NpgsqlDbType DbTypeOf(ColumnType type) => type switch
-    {
-        ColumnType.Text => NpgsqlDbType.Text,
-        ColumnType.Integer => NpgsqlDbType.Integer,
-        ColumnType.BigInt => NpgsqlDbType.Bigint,
-        ColumnType.Numeric => NpgsqlDbType.Numeric,
-        ColumnType.Timestamp => NpgsqlDbType.TimestampTz,
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
-    };
 }

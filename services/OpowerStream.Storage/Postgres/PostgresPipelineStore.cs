@@ -7,7 +7,7 @@ namespace OpowerStream.Storage.Postgres;
 
 /// <summary>
 /// The scale-out store: a PostgreSQL database through a pooled Npgsql data source. Rows are
-/// sent as one array per column and merged with one set-based upsert.
+/// copied in binary into a session staging table and merged with one set-based upsert.
 /// </summary>
 internal sealed class PostgresPipelineStore : RelationalPipelineStore
 {
@@ -21,7 +21,9 @@ internal sealed class PostgresPipelineStore : RelationalPipelineStore
 
     public static async Task<IPipelineStore> OpenAsync(string connectionString, CancellationToken ct)
     {
-        var dataSource = NpgsqlDataSource.Create(connectionString);
+        // Pooled sessions keep their temporary staging tables instead of being reset (DISCARD ALL) each
+        // time they return to the pool; the store sets no other session state.
+        var dataSource = new NpgsqlDataSourceBuilder(connectionString) { ConnectionStringBuilder = { NoResetOnClose = true } }.Build();
         try
         {
             var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
@@ -44,42 +46,70 @@ internal sealed class PostgresPipelineStore : RelationalPipelineStore
         await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
 
     /// <summary>
-    /// One statement and one round trip per table and batch: each column travels as one binary array
-    /// parameter, <c>unnest</c> turns them back into rows, and one set-based upsert merges them. No
-    /// staging table is created and dropped per batch (catalog writes and invalidations each time).
+    /// Binary COPY of the rows into the session's staging table for <paramref name="table"/>, then one
+    /// set-based upsert from it. COPY streams: the server parses rows while the client still writes them,
+    /// with no per-column arrays to build first. The staging table is created once per physical connection
+    /// (the pool keeps sessions, see <see cref="OpenAsync"/>) and emptied by every commit.
     /// </summary>
     protected override async Task WriteRowsAsync<T>(
         DbConnection connection, DbTransaction transaction, StoreTable<T> table, IReadOnlyCollection<T> rows, CancellationToken ct)
     {
-        var columns = table.Columns;
-        var arrays = columns.Select(column => PostgresColumnValues.NewArray(column.Type, rows.Count)).ToArray();
-        var rowIndex = 0;
-        foreach (var row in rows)
+        var npgsql = (NpgsqlConnection)connection;
+        var staging = $"staging_{table.Name}";
+        await using (var create = connection.Command(transaction,
+            $"CREATE TEMP TABLE IF NOT EXISTS {staging} (LIKE {table.Name}) ON COMMIT DELETE ROWS"))
         {
-            var values = table.ToValues(row);
-            for (var index = 0; index < values.Length; index++)
-            {
-                arrays[index].SetValue(PostgresColumnValues.Instance.ToElement(values[index], columns[index].Type), rowIndex);
-            }
-
-            rowIndex++;
+            await create.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
 
-        var parameters = string.Join(", ", columns.Select((_, index) => $"@c{index}"));
-        // Key order keeps row locks in one order across concurrent writers (no deadlock cycles).
-        var command = connection.Command(transaction, table.InsertSql(
-            $"SELECT {table.ColumnList} FROM unnest({parameters}) AS source ({table.ColumnList}) ORDER BY {table.KeyList}"));
-        await using (command.ConfigureAwait(false))
+        var columns = table.Columns;
+        var import = await npgsql.BeginBinaryImportAsync($"COPY {staging} ({table.ColumnList}) FROM STDIN (FORMAT BINARY)", ct)
+            .ConfigureAwait(false);
+        await using (import.ConfigureAwait(false))
         {
-            for (var index = 0; index < columns.Count; index++)
+            foreach (var row in rows)
             {
-                command.Parameters.Add(new NpgsqlParameter($"@c{index}", NpgsqlDbType.Array | PostgresColumnValues.DbTypeOf(columns[index].Type))
+                import.StartRow();
+                var values = table.ToValues(row);
+                for (var index = 0; index < values.Length; index++)
                 {
-                    Value = arrays[index],
-                });
+                    Write(import, values[index], columns[index].Type);
+                }
             }
 
-            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            await import.CompleteAsync(ct).ConfigureAwait(false);
+        }
+
+        // Key order keeps row locks in one order across concurrent writers (no deadlock cycles).
+        await using var upsert = connection.Command(transaction,
+            table.InsertSql($"SELECT {table.ColumnList} FROM {staging} ORDER BY {table.KeyList}"));
+        await upsert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    private static void Write(NpgsqlBinaryImporter import, object? value, ColumnType type)
+    {
+        switch (value)
+        {
+            case null:
+                import.WriteNull();
+                break;
+            case string text:
+                import.Write(text, NpgsqlDbType.Text);
+                break;
+            case int number:
+                import.Write(number, NpgsqlDbType.Integer);
+                break;
+            case long number:
+                import.Write(number, NpgsqlDbType.Bigint);
+                break;
+            case decimal number:
+                import.Write(number, NpgsqlDbType.Numeric);
+                break;
+            case DateTime instant:
+                import.Write(UtcTime.Normalize(instant), NpgsqlDbType.TimestampTz);
+                break;
+            default:
+                throw new ArgumentException($"No PostgreSQL binding for a {value.GetType().Name} in a {type} column.", nameof(value));
         }
     }
 
