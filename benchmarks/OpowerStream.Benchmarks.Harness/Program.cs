@@ -1,7 +1,7 @@
 using System.Globalization;
 using OpowerStream.Benchmarks.Harness;
 
-// Usage: opower-bench extract-plain BOOTSTRAP_SERVERS TOPIC FILE
+// Usage: opower-bench extract-plain|extract-plain-headers BOOTSTRAP_SERVERS TOPIC FILE
 //        opower-bench apply-ours BOOTSTRAP_SERVERS TOPIC_PREFIX STORE ROWS
 // Prints one line "rows=N seconds=S ..." on stdout; run.sh turns it into the table.
 if (args is ["apply-ours", var servers, var prefix, var store, var rowsText]
@@ -16,7 +16,7 @@ if (args is ["apply-ours", var servers, var prefix, var store, var rowsText]
 if (args.Length != 4 || !ExtractDrivers.TryGet(args[0], out var driver))
 {
     await Console.Error.WriteLineAsync(
-        "usage: opower-bench extract-plain BOOTSTRAP_SERVERS TOPIC FILE\n"
+        "usage: opower-bench extract-plain|extract-plain-headers BOOTSTRAP_SERVERS TOPIC FILE\n"
         + "       opower-bench apply-ours BOOTSTRAP_SERVERS TOPIC_PREFIX STORE ROWS").ConfigureAwait(false);
     return 2;
 }
