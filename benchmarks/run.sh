@@ -55,14 +55,15 @@ start_broker() { # prefix partitions logfile
 # extractor takes them at once instead of waiting Extractor:StableFor to see that they stopped growing.
 # Runs the product's `opower-stream extract --once` on the file; sets EXTRACT_MS, the product's own
 # time for the file (hash, gzip check, ledger, every row published and acknowledged, file events).
-extract_ours() { # topic-prefix partitions file stdout-file
-  local inbox="${WORK}/extract-inbox"
-  rm -rf "${inbox}" "${WORK}/extract-ledger.db"* && mkdir -p "${inbox}" && cp -p "$3" "${inbox}/"
-  measure "$4" env Kafka__TopicPrefix="$1" Kafka__Partitions="$2" \
+extract_ours() { # topic-prefix partitions file stdout-file [SETTING=value...]
+  local inbox="${WORK}/extract-inbox" prefix="$1" partitions="$2" file="$3" out="$4"
+  shift 4
+  rm -rf "${inbox}" "${WORK}/extract-ledger.db"* && mkdir -p "${inbox}" && cp -p "${file}" "${inbox}/"
+  measure "${out}" env Kafka__TopicPrefix="${prefix}" Kafka__Partitions="${partitions}" "$@" \
     Logging__LogLevel__Default=Warning Logging__LogLevel__OpowerStream.Extractor=Information \
     "${WORK}/cli/opower-stream" extract --once --inbox "${inbox}" --store "sqlite:${WORK}/extract-ledger.db" --bootstrap-servers "${BROKER}"
-  EXTRACT_MS="$(sed -n 's/.* published: [0-9]* rows ([0-9]* rows\/s), [0-9]* bytes in \([0-9]*\) ms.*/\1/p' "$4")"
-  if [ -z "${EXTRACT_MS}" ]; then log "extract did not publish the file: $(cat "$4")"; exit 1; fi
+  EXTRACT_MS="$(sed -n 's/.* published: [0-9]* rows ([0-9]* rows\/s), [0-9]* bytes in \([0-9]*\) ms.*/\1/p' "${out}")"
+  if [ -z "${EXTRACT_MS}" ]; then log "extract did not publish the file: $(cat "${out}")"; exit 1; fi
 }
 
 # Runs a command under /usr/bin/time; sets SECONDS_TAKEN (wall) and RSS_MB (peak RSS of that process).
@@ -118,15 +119,19 @@ bench_size() { # rows
   log "${n} interval rows, $(du -h "${file}" | cut -f1) gzip'd, ${partitions} partitions per topic"
 
   # Producing on 2 cores swings by +-20 % from run to run (the process's threads and librdkafka's compete),
-  # so the extract stage runs EXTRACT_TRIALS rounds, each on a fresh dev-broker: ours, the plain producer,
-  # the plain producer with the three lineage headers; each rate is the median of its rounds.
-  log "extract stage: ${EXTRACT_TRIALS} rounds of ours / plain producer / plain producer + lineage headers, then kcat -P"
-  local s trial ours_runs=() plain_runs=() headers_runs=() ours_extract_rss=0 plain_rss=0 headers_rss=0
+  # so the extract stage runs EXTRACT_TRIALS rounds, each on a fresh dev-broker: ours, ours without the
+  # lineage headers (Extractor:LineageHeaders=false), the plain producer, the plain producer with the three
+  # lineage headers; each rate is the median of its rounds.
+  log "extract stage: ${EXTRACT_TRIALS} rounds of ours / ours without headers / plain producer / plain producer + lineage headers, then kcat -P"
+  local s trial ours_runs=() bare_runs=() plain_runs=() headers_runs=() ours_extract_rss=0 bare_rss=0 plain_rss=0 headers_rss=0
   for trial in $(seq "${EXTRACT_TRIALS}"); do
     start_broker bench "${partitions}" "${dir}/extract-broker.out"
     extract_ours bench "${partitions}" "${file}" "${dir}/ours.out"
     ours_runs+=("$(rate "${n}" "$(awk -v ms="${EXTRACT_MS}" 'BEGIN { print ms / 1000 }')")")
     ours_extract_rss="$(larger "${ours_extract_rss}" "${RSS_MB}")"
+    extract_ours bench "${partitions}" "${file}" "${dir}/ours-bare.out" Extractor__LineageHeaders=false
+    bare_runs+=("$(rate "${n}" "$(awk -v ms="${EXTRACT_MS}" 'BEGIN { print ms / 1000 }')")")
+    bare_rss="$(larger "${bare_rss}" "${RSS_MB}")"
     measure "${dir}/plain.out" "${WORK}/harness/opower-bench" extract-plain "${BROKER}" bench.intervals "${file}"
     plain_runs+=("$(rate "${n}" "$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' "${dir}/plain.out")")")
     plain_rss="$(larger "${plain_rss}" "${RSS_MB}")"
@@ -135,11 +140,12 @@ bench_size() { # rows
     headers_rss="$(larger "${headers_rss}" "${RSS_MB}")"
     stop_brokers
   done
-  local ours_extract plain headers
+  local ours_extract bare plain headers
   ours_extract="$(median "${ours_runs[@]}")"
+  bare="$(median "${bare_runs[@]}")"
   plain="$(median "${plain_runs[@]}")"
   headers="$(median "${headers_runs[@]}")"
-  notes+=("extract rounds, rows/s: ours ${ours_runs[*]}; plain producer ${plain_runs[*]}; plain producer + lineage headers ${headers_runs[*]} (medians in the table)")
+  notes+=("extract rounds, rows/s: ours ${ours_runs[*]}; ours without lineage headers ${bare_runs[*]}; plain producer ${plain_runs[*]}; plain producer + lineage headers ${headers_runs[*]} (medians in the table)")
   start_broker bench "${partitions}" "${dir}/extract-broker.out"
   measure "${dir}/kcat.out" kcat -P -b "${BROKER}" -t bench.intervals -K $'\t' -l \
     -X enable.idempotence=true -X acks=all -X compression.codec=lz4 -X linger.ms=10 \
@@ -151,6 +157,8 @@ bench_size() { # rows
     "Confluent.Kafka plain producer" "${plain}" "${plain_rss}" 0.8
   add_row "extract (opower-stream extract)" "${ours_extract}" "${ours_extract_rss}" \
     "plain producer + the 3 lineage headers" "${headers}" "${headers_rss}" -
+  add_row "extract, Extractor:LineageHeaders=false" "${bare}" "${bare_rss}" \
+    "Confluent.Kafka plain producer" "${plain}" "${plain_rss}" -
   add_row "extract (opower-stream extract)" "${ours_extract}" "${ours_extract_rss}" \
     "kcat -P (C ceiling)" "${kcat}" "${kcat_rss}" -
 

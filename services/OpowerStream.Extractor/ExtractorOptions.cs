@@ -47,6 +47,14 @@ public sealed class ExtractorOptions
     public bool Reprocess { get; set; }
 
     /// <summary>
+    /// Send each row event's lineage (file, file timestamp, line) as Kafka headers too, for readers that
+    /// route on headers without decoding Avro; the event body always carries it. A message with headers
+    /// costs Confluent.Kafka and librdkafka about 1.5-2 us more to produce whatever their number and size
+    /// (benchmarks/README.md), so a deployment whose readers all decode the body may turn them off.
+    /// </summary>
+    public bool LineageHeaders { get; set; } = true;
+
+    /// <summary>
     /// Process the files present at start, then stop watching (the <c>run --once</c> mode). It waits for
     /// files that are not yet complete; in <see cref="FileCompleteness.DoneMarker"/> mode it leaves files
     /// without a marker where they are.

@@ -160,7 +160,7 @@ public sealed class FileExtractor(
         var keyIndex = EntityLayout.For(name.Entity).KeyIndex;
         var topic = topics.Rows(name.Entity);
         var deliveries = new DeliveryTracker();
-        var lineage = new LineageHeaders(file.Name, name.Timestamp);
+        var lineage = options.Value.LineageHeaders ? new LineageHeaders(file.Name, name.Timestamp) : null;
         long rows = 0;
         foreach (var row in reader.ReadRowViews())
         {
@@ -169,7 +169,7 @@ public sealed class FileExtractor(
                 // Trimmed as the consumer's validator reads it: one meter's rows share a partition however they were padded.
                 Key = row.TrimmedValue(keyIndex).ToArray(),
                 Value = serializer.Serialize(row),
-                Headers = lineage.For(row.Lineage.Line),
+                Headers = lineage?.For(row.Lineage.Line),
             };
             producer.Produce(topic, message, deliveries.OnDelivery, ct);
             if (++rows % RowsBetweenGateChecks == 0)

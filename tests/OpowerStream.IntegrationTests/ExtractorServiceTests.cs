@@ -229,6 +229,26 @@ public sealed class ExtractorServiceTests(KafkaFixture kafka, PostgresFixture po
             RawRowSerializer.For(Entity.Rate).Deserialize(r.Message.Value).Lineage.Line));
     }
 
+    [Fact]
+    public async Task Without_lineage_headers_row_events_carry_their_lineage_in_the_event_only()
+    {
+        await using var scenario = await PipelineScenario.CreateAsync(kafka, postgres, StoreKind.Sqlite, output, "noheaders");
+        scenario.Settings["Extractor:LineageHeaders"] = "false";
+        var name = AccountFileName(20240101000000);
+        scenario.Drop(name, Accounts(("SA-1", "A", "2024-01-01"), ("SA-2", "B", "2024-01-01")));
+
+        var result = await scenario.RunOnceAsync(Entity.Rate);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(["SA-1,A", "SA-2,B"], Lines(await scenario.RatesAsync(), 2));
+        var rows = TopicReader.Read(kafka.BootstrapServers, scenario.Topics.Rows(Entity.Rate), 3, 2, TimeSpan.FromSeconds(20));
+        Assert.All(rows, r => Assert.True(r.Message.Headers is null || r.Message.Headers.Count == 0));
+        Assert.Equal(
+            [(name, 20240101000000L, 2L), (name, 20240101000000L, 3L)],
+            rows.Select(r => RawRowSerializer.For(Entity.Rate).Deserialize(r.Message.Value).Lineage)
+                .Select(l => (l.SourceFile, l.FileTimestamp, l.Line)).Order().ToArray());
+    }
+
     private static string Header(Confluent.Kafka.ConsumeResult<byte[], byte[]> record, string key) =>
         Encoding.UTF8.GetString(record.Message.Headers.GetLastBytes(key));
 
