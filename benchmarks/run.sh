@@ -4,7 +4,8 @@
 # ROWS (default 1000000) interval rows are generated (15-minute reads, 11 days, ROWS/1056 service
 # points); --x10 repeats everything at 10 x ROWS to show whether peak RSS stays flat.
 # Prints one table per size: rows/s and peak RSS of the measured process, ratio ours/baseline.
-# BENCH_EXTRACT_TRIALS (default 5): rounds of the extract stage, whose medians the table shows.
+# BENCH_ROUNDS (default 3): how often each measured program runs; the table shows medians, the notes
+# every round, peak RSS the largest of the rounds.
 set -euo pipefail
 
 readonly ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,7 +14,7 @@ readonly DAYS=11
 readonly ROWS_PER_SERVICE_POINT=$((DAYS * 96))
 readonly BENCH_DB=opowerstream_bench
 readonly BASELINE_DB=opowerstream_bench_baseline
-readonly EXTRACT_TRIALS="${BENCH_EXTRACT_TRIALS:-5}"
+readonly ROUNDS="${BENCH_ROUNDS:-3}"
 
 rows=1000000
 scale10=false
@@ -118,13 +119,13 @@ bench_size() { # rows
   n="$(wc -l <"${dir}/rows.tsv")"
   log "${n} interval rows, $(du -h "${file}" | cut -f1) gzip'd, ${partitions} partitions per topic"
 
-  # Producing on 2 cores swings by +-20 % from run to run (the process's threads and librdkafka's compete),
-  # so the extract stage runs EXTRACT_TRIALS rounds, each on a fresh dev-broker: ours, ours without the
+  # Producing on 2 cores swings by up to 2x from run to run (the process's threads and librdkafka's
+  # compete), so the extract stage runs ROUNDS rounds, each on a fresh dev-broker: ours, ours without the
   # lineage headers (Extractor:LineageHeaders=false), the plain producer, the plain producer with the three
   # lineage headers; each rate is the median of its rounds.
-  log "extract stage: ${EXTRACT_TRIALS} rounds of ours / ours without headers / plain producer / plain producer + lineage headers, then kcat -P"
+  log "extract stage: ${ROUNDS} rounds of ours / ours without headers / plain producer / plain producer + lineage headers, then kcat -P"
   local s trial ours_runs=() bare_runs=() plain_runs=() headers_runs=() ours_extract_rss=0 bare_rss=0 plain_rss=0 headers_rss=0
-  for trial in $(seq "${EXTRACT_TRIALS}"); do
+  for trial in $(seq "${ROUNDS}"); do
     start_broker bench "${partitions}" "${dir}/extract-broker.out"
     extract_ours bench "${partitions}" "${file}" "${dir}/ours.out"
     ours_runs+=("$(rate "${n}" "$(awk -v ms="${EXTRACT_MS}" 'BEGIN { print ms / 1000 }')")")
@@ -162,71 +163,86 @@ bench_size() { # rows
   add_row "extract (opower-stream extract)" "${ours_extract}" "${ours_extract_rss}" \
     "kcat -P (C ceiling)" "${kcat}" "${kcat_rss}" -
 
-  log "sqlite3 baseline"
-  rm -f "${dir}/baseline.sqlite"*
-  measure "${dir}/sqlite3.out" sh -c "sed 's|:rows_file|${dir}/rows.tsv|' '${ROOT}/benchmarks/baselines/sqlite3-apply.sql' \
-    | exec sqlite3 '${dir}/baseline.sqlite'"
-  local sqlite_base sqlite_base_rss="${RSS_MB}"
-  sqlite_base="$(rate "${n}" "${SECONDS_TAKEN}")"
-
-  log "psql baseline"
-  fresh_database "${BASELINE_DB}"
-  measure "${dir}/psql.out" psql -X -q -d "${BASELINE_DB}" -f "${ROOT}/benchmarks/baselines/psql-apply.sql" <"${dir}/rows.tsv"
-  local pg_base pg_base_rss="${RSS_MB}"
-  pg_base="$(rate "${n}" "${SECONDS_TAKEN}")"
+  # The database baselines, ROUNDS times each; their medians.
+  log "database baselines: ${ROUNDS} rounds of sqlite3 and psql"
+  local sqlite_runs=() pg_runs=() sqlite_base_rss=0 pg_base_rss=0
+  for trial in $(seq "${ROUNDS}"); do
+    rm -f "${dir}/baseline.sqlite"*
+    measure "${dir}/sqlite3.out" sh -c "sed 's|:rows_file|${dir}/rows.tsv|' '${ROOT}/benchmarks/baselines/sqlite3-apply.sql' \
+      | exec sqlite3 '${dir}/baseline.sqlite'"
+    sqlite_runs+=("$(rate "${n}" "${SECONDS_TAKEN}")")
+    sqlite_base_rss="$(larger "${sqlite_base_rss}" "${RSS_MB}")"
+    fresh_database "${BASELINE_DB}"
+    measure "${dir}/psql.out" psql -X -q -d "${BASELINE_DB}" -f "${ROOT}/benchmarks/baselines/psql-apply.sql" <"${dir}/rows.tsv"
+    pg_runs+=("$(rate "${n}" "${SECONDS_TAKEN}")")
+    pg_base_rss="$(larger "${pg_base_rss}" "${RSS_MB}")"
+  done
+  local sqlite_base pg_base
+  sqlite_base="$(median "${sqlite_runs[@]}")"
+  pg_base="$(median "${pg_runs[@]}")"
+  notes+=("baseline rounds, rows/s: sqlite3 ${sqlite_runs[*]}; psql ${pg_runs[*]}")
 
   # The apply stage alone: the extractor fills apply.intervals once (not timed), then the product's intervals
-  # consumer host applies the whole topic into a fresh store, once per store, each its own process and group.
-  log "apply stage: the topic filled once, then the product's consumer host per store (fresh store each)"
+  # consumer host applies the whole topic into a fresh store, ROUNDS times per store, each its own process and group.
+  log "apply stage: the topic filled once, then ${ROUNDS} rounds of the product's consumer host per store (fresh store each)"
   start_broker apply "${partitions}" "${dir}/apply-broker.out"
   extract_ours apply "${partitions}" "${file}" "${dir}/apply-fill.out"
-  local store location applied
+  local store location applied_runs apply_rss
   for store in sqlite postgres; do
-    rm -f "${dir}/apply.sqlite"*
-    location="sqlite:${dir}/apply.sqlite"
-    if [ "${store}" = postgres ]; then
-      fresh_database "${BENCH_DB}"
-      location="postgres:${PG_CONNECTION/Database=${PGDATABASE_ADMIN}/Database=${BENCH_DB}}"
-    fi
-    measure "${dir}/apply-${store}.out" "${WORK}/harness/opower-bench" apply-ours "${BROKER}" apply "${location}" "${n}"
-    s="$(sed -n 's/.*seconds=\([0-9.]*\) first.*/\1/p' "${dir}/apply-${store}.out")"
-    applied="$(rate "${n}" "${s}")"
-    notes+=("apply-ours --store ${store}: ${n} rows applied in ${s} s from the first record consumed; the process started $(sed -n 's/.*first_record_after=\([0-9.]*\).*/\1/p' "${dir}/apply-${store}.out") s before it (start-up and the consumer-group join) and ran ${SECONDS_TAKEN} s in all")
+    applied_runs=()
+    apply_rss=0
+    for trial in $(seq "${ROUNDS}"); do
+      rm -f "${dir}/apply.sqlite"*
+      location="sqlite:${dir}/apply.sqlite"
+      if [ "${store}" = postgres ]; then
+        fresh_database "${BENCH_DB}"
+        location="postgres:${PG_CONNECTION/Database=${PGDATABASE_ADMIN}/Database=${BENCH_DB}}"
+      fi
+      measure "${dir}/apply-${store}.out" "${WORK}/harness/opower-bench" apply-ours "${BROKER}" apply "${location}" "${n}"
+      s="$(sed -n 's/.*seconds=\([0-9.]*\) first.*/\1/p' "${dir}/apply-${store}.out")"
+      applied_runs+=("$(rate "${n}" "${s}")")
+      apply_rss="$(larger "${apply_rss}" "${RSS_MB}")"
+      notes+=("apply-ours --store ${store}, round ${trial}: ${n} rows applied in ${s} s from the first record consumed; the process started $(sed -n 's/.*first_record_after=\([0-9.]*\).*/\1/p' "${dir}/apply-${store}.out") s before it (start-up and the consumer-group join) and ran ${SECONDS_TAKEN} s in all")
+    done
     if [ "${store}" = sqlite ]; then
-      add_row "apply SQLite (consumer host, from the topic)" "${applied}" "${RSS_MB}" \
+      add_row "apply SQLite (consumer host, from the topic)" "$(median "${applied_runs[@]}")" "${apply_rss}" \
         "sqlite3 .import + upsert, 1 txn" "${sqlite_base}" "${sqlite_base_rss}" 0.5
     else
-      add_row "apply PostgreSQL (consumer host, from the topic)" "${applied}" "${RSS_MB}" \
+      add_row "apply PostgreSQL (consumer host, from the topic)" "$(median "${applied_runs[@]}")" "${apply_rss}" \
         "psql COPY + INSERT ON CONFLICT" "${pg_base}" "${pg_base_rss}" 0.6
     fi
   done
   stop_brokers
 
-  local ours ours_rss
+  local e2e_runs e2e_rss
   for store in sqlite postgres; do
-    log "end to end: run --once --store ${store} (fresh dev-broker, fresh store)"
-    rm -rf "${dir}/inbox" "${dir}/ours.sqlite"* && mkdir -p "${dir}/inbox" && cp -p "${file}" "${dir}/inbox/"
-    location="sqlite:${dir}/ours.sqlite"
-    if [ "${store}" = postgres ]; then
-      fresh_database "${BENCH_DB}"
-      location="postgres:${PG_CONNECTION/Database=${PGDATABASE_ADMIN}/Database=${BENCH_DB}}"
-    fi
-    start_broker opower "${partitions}" "${dir}/e2e-broker.out"
-    measure "${dir}/run-${store}.out" "${WORK}/cli/opower-stream" run --once --inbox "${dir}/inbox" \
-      --store "${location}" --bootstrap-servers "${BROKER}"
-    stop_brokers
-    if grep -q "EmbeddedBroker" "${dir}/run-${store}.out"; then log "run --once did not use the dev-broker"; exit 1; fi
-    grep -q "^Rows: ${n} read, ${n} applied, 0 rejected" "${dir}/run-${store}.out" \
-      || { log "run --once did not apply every row:"; cat "${dir}/run-${store}.out" >&2; exit 1; }
-    ours="$(rate "${n}" "${SECONDS_TAKEN}")"
-    ours_rss="${RSS_MB}"
-    # Where the time goes: the extractor logs when Kafka acknowledged the file's last row.
-    notes+=("run --once --store ${store}: ${SECONDS_TAKEN} s wall; the extractor inside it published every row in $(sed -n 's/.* published: [0-9]* rows in \([0-9]*\) ms.*/\1/p' "${dir}/run-${store}.out") ms")
+    log "end to end: ${ROUNDS} rounds of run --once --store ${store} (fresh dev-broker, fresh store)"
+    e2e_runs=()
+    e2e_rss=0
+    for trial in $(seq "${ROUNDS}"); do
+      rm -rf "${dir}/inbox" "${dir}/ours.sqlite"* && mkdir -p "${dir}/inbox" && cp -p "${file}" "${dir}/inbox/"
+      location="sqlite:${dir}/ours.sqlite"
+      if [ "${store}" = postgres ]; then
+        fresh_database "${BENCH_DB}"
+        location="postgres:${PG_CONNECTION/Database=${PGDATABASE_ADMIN}/Database=${BENCH_DB}}"
+      fi
+      start_broker opower "${partitions}" "${dir}/e2e-broker.out"
+      measure "${dir}/run-${store}.out" "${WORK}/cli/opower-stream" run --once --inbox "${dir}/inbox" \
+        --store "${location}" --bootstrap-servers "${BROKER}"
+      stop_brokers
+      if grep -q "EmbeddedBroker" "${dir}/run-${store}.out"; then log "run --once did not use the dev-broker"; exit 1; fi
+      grep -q "^Rows: ${n} read, ${n} applied, 0 rejected" "${dir}/run-${store}.out" \
+        || { log "run --once did not apply every row:"; cat "${dir}/run-${store}.out" >&2; exit 1; }
+      e2e_runs+=("$(rate "${n}" "${SECONDS_TAKEN}")")
+      e2e_rss="$(larger "${e2e_rss}" "${RSS_MB}")"
+      # Where the time goes: the extractor logs when Kafka acknowledged the file's last row.
+      notes+=("run --once --store ${store}, round ${trial}: ${SECONDS_TAKEN} s wall; the extractor inside it published every row in $(sed -n 's/.* published: [0-9]* rows in \([0-9]*\) ms.*/\1/p' "${dir}/run-${store}.out") ms")
+    done
     if [ "${store}" = sqlite ]; then
-      add_row "end to end run --once, SQLite" "${ours}" "${ours_rss}" \
+      add_row "end to end run --once, SQLite" "$(median "${e2e_runs[@]}")" "${e2e_rss}" \
         "slower of plain producer / sqlite3" "$(slower "${plain}" "${sqlite_base}")" "-" 0.5
     else
-      add_row "end to end run --once, PostgreSQL" "${ours}" "${ours_rss}" \
+      add_row "end to end run --once, PostgreSQL" "$(median "${e2e_runs[@]}")" "${e2e_rss}" \
         "slower of plain producer / psql" "$(slower "${plain}" "${pg_base}")" "-" 0.5
     fi
   done

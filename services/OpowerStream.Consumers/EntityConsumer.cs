@@ -42,8 +42,11 @@ public sealed class EntityConsumer<T>(
     private static readonly TimeSpan PendingBatchPoll = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan FirstAssignmentPatience = TimeSpan.FromSeconds(20);
 
-    /// <summary>The longest a poll waits for a record, so the loop reports liveness and lag while idle.</summary>
-    private static readonly TimeSpan PollTimeout = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// The longest a poll waits for a record: the loop reports liveness and lag while idle, and an idle
+    /// consumer notices a stop within this time (the host stops its services one after the other).
+    /// </summary>
+    private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(200);
 
     private readonly Entity entity = pipeline.Entity;
     private readonly string entityName = pipeline.Entity.Name();
