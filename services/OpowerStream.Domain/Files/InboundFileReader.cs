@@ -9,8 +9,8 @@ namespace OpowerStream.Domain.Files;
 /// Reads one inbound file (spec section 2): unpacks gzip or zip, matches the header against the
 /// entity's layout and streams the data rows with raw, untrimmed values: as <see cref="RawRowView"/>s
 /// (UTF-8 bytes, nothing decoded) or as <see cref="RawRow"/>s. Memory stays flat whatever the file's
-/// size: lines are split as bytes in one pooled buffer. Row problems become <see cref="RowDefect"/>s; file problems throw
-/// <see cref="FileRefusedException"/>, from <see cref="Open"/> or while rows are read.
+/// size: lines are split as bytes in one pooled buffer. Row problems become <see cref="RowDefect"/>s;
+/// file problems throw <see cref="FileRefusedException"/>, from <see cref="Open"/> or while rows are read.
 /// </summary>
 public sealed class InboundFileReader : IDisposable
 {
