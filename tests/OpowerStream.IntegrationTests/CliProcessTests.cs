@@ -22,6 +22,7 @@ public sealed class CliProcessTests(ITestOutputHelper output) : IDisposable
         var run = await RunAsync("run", "--inbox", inbox.FullName, "--store", store, "--once");
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("Rows: 4 read, 4 applied, 0 rejected", run.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("CONFWARN", run.Stdout + run.Stderr, StringComparison.Ordinal);
 
         var export = await RunAsync("export", "rates", "--store", store);
         Assert.Equal(0, export.ExitCode);
