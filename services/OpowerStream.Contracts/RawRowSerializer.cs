@@ -48,35 +48,23 @@ public sealed class RawRowSerializer : SingleObjectSerializer
 
     public byte[] Serialize(RawRow row)
     {
-        var buffer = EventBuffer.Rent();
-        Serialize(row, buffer);
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    public void Serialize(RawRow row, IBufferWriter<byte> output)
-    {
         ArgumentNullException.ThrowIfNull(row);
-        var writer = StartRow(output, row.Lineage, row.Values.Count, nameof(row));
+        var buffer = EventBuffer.Rent();
+        var writer = StartRow(buffer, row.Lineage, row.Values.Count, nameof(row));
         for (var i = 0; i < columnCount; i++)
         {
             EventFields.WriteNullableString(writer, row.Values[i]);
         }
 
-        WriteDefect(writer, row.Defect);
-    }
-
-    public byte[] Serialize(RawRowView row)
-    {
-        var buffer = EventBuffer.Rent();
-        Serialize(row, buffer);
-        return buffer.WrittenSpan.ToArray();
+        return Finish(writer, buffer, row.Defect);
     }
 
     /// <summary>The same event as for <see cref="RawRowView.ToRawRow"/>, written from the value bytes (UTF-8 checked by the reader).</summary>
-    public void Serialize(RawRowView row, IBufferWriter<byte> output)
+    public byte[] Serialize(RawRowView row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        var writer = StartRow(output, row.Lineage, row.Count, nameof(row));
+        var buffer = EventBuffer.Rent();
+        var writer = StartRow(buffer, row.Lineage, row.Count, nameof(row));
         for (var i = 0; i < columnCount; i++)
         {
             if (row.TryGetValue(i, out var utf8))
@@ -90,7 +78,7 @@ public sealed class RawRowSerializer : SingleObjectSerializer
             }
         }
 
-        WriteDefect(writer, row.Defect);
+        return Finish(writer, buffer, row.Defect);
     }
 
     public RawRow Deserialize(ReadOnlySpan<byte> singleObject)
@@ -126,19 +114,23 @@ public sealed class RawRowSerializer : SingleObjectSerializer
         return writer;
     }
 
-    private static void WriteDefect(AvroWriter writer, RowDefect? defect)
+    /// <summary>Writes the row_defect field, the event's last, and returns the event.</summary>
+    private static byte[] Finish(AvroWriter writer, ArrayBufferWriter<byte> buffer, RowDefect? defect)
     {
         if (defect is null)
         {
             writer.WriteUnionIndex(0);
-            return;
+        }
+        else
+        {
+            writer.WriteUnionIndex(1);
+            writer.WriteString(defect.Rule);
+            EventFields.WriteNullableString(writer, defect.Field);
+            writer.WriteString(defect.Message);
+            writer.WriteString(defect.RawLine);
         }
 
-        writer.WriteUnionIndex(1);
-        writer.WriteString(defect.Rule);
-        EventFields.WriteNullableString(writer, defect.Field);
-        writer.WriteString(defect.Message);
-        writer.WriteString(defect.RawLine);
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>The fields the code writes: lineage, one nullable string per layout column, row_defect.</summary>
