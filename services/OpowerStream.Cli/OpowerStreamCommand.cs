@@ -19,6 +19,7 @@ public static class OpowerStreamCommand
         root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(RedriveCommand.Create());
         root.Subcommands.Add(SoakCommand.Create());
+        root.Options.OfType<VersionOption>().Single().Action = new ProductVersions();
         return root;
     }
 }

@@ -6,7 +6,7 @@ namespace OpowerStream.Kafka;
 
 /// <summary>
 /// librdkafka's in-memory mock cluster: real Kafka-protocol brokers on loopback ports that any client or
-/// process can use, for machines without a Kafka installation. Limits (librdkafka 2.0.2): the Admin API
+/// process can use, for machines without a Kafka installation. Limits (librdkafka 2.16): the Admin API
 /// cannot create topics (use <see cref="CreateTopic"/>), each partition keeps only about 5 MB, and
 /// nothing survives the hosting process.
 /// </summary>
@@ -27,6 +27,7 @@ public sealed class MockKafkaCluster : IDisposable
     public static MockKafkaCluster Start(int brokerCount = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(brokerCount, 1);
+        BundledLibRdKafka.EnsureLoaded();
 
         var conf = LibRdKafka.ConfNew();
         // The hosting handle never connects anywhere; only warnings (e.g. from the brokers) are worth showing.

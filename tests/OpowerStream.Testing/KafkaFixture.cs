@@ -1,5 +1,6 @@
 using System.Text;
 using OpowerStream.Kafka;
+using OpowerStream.Kafka.Native;
 
 namespace OpowerStream.Testing;
 
@@ -20,6 +21,7 @@ public sealed class KafkaFixture : IDisposable
 
     public KafkaFixture()
     {
+        BundledLibRdKafka.EnsureLoaded();
         var external = Environment.GetEnvironmentVariable(BootstrapServersVariable);
         if (!string.IsNullOrWhiteSpace(external))
         {

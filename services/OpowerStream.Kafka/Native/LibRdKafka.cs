@@ -8,7 +8,8 @@ namespace OpowerStream.Kafka.Native;
 /// </summary>
 internal static partial class LibRdKafka
 {
-    private const string Library = "librdkafka.so.1";
+    // Resolved by BundledLibRdKafka to the very file Confluent.Kafka uses.
+    private const string Library = "librdkafka";
 
     internal const int ProducerType = 0;
     internal const int ConfOk = 0;
