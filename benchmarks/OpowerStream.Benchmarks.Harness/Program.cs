@@ -1,9 +1,24 @@
 using System.Globalization;
 using OpowerStream.Benchmarks.Harness;
+using OpowerStream.Kafka.Native;
 
 // Usage: opower-bench extract-plain|extract-plain-headers BOOTSTRAP_SERVERS TOPIC FILE
 //        opower-bench apply-ours BOOTSTRAP_SERVERS TOPIC_PREFIX STORE ROWS
-// Prints one line "rows=N seconds=S ..." on stdout; run.sh turns it into the table.
+//        opower-bench group-timing
+// Prints one line "rows=N seconds=S ..." on stdout (group-timing: one line per case); run.sh turns it into the table.
+// The baselines and ours on the same librdkafka: the package's, as in the product.
+BundledLibRdKafka.EnsureLoaded();
+
+if (args is ["group-timing"])
+{
+    foreach (var line in GroupTimingDriver.Run())
+    {
+        Console.WriteLine(line);
+    }
+
+    return 0;
+}
+
 if (args is ["apply-ours", var servers, var prefix, var store, var rowsText]
     && long.TryParse(rowsText, CultureInfo.InvariantCulture, out var expectedRows))
 {
@@ -17,7 +32,8 @@ if (args.Length != 4 || !ExtractDrivers.TryGet(args[0], out var driver))
 {
     await Console.Error.WriteLineAsync(
         "usage: opower-bench extract-plain|extract-plain-headers BOOTSTRAP_SERVERS TOPIC FILE\n"
-        + "       opower-bench apply-ours BOOTSTRAP_SERVERS TOPIC_PREFIX STORE ROWS").ConfigureAwait(false);
+        + "       opower-bench apply-ours BOOTSTRAP_SERVERS TOPIC_PREFIX STORE ROWS\n"
+        + "       opower-bench group-timing").ConfigureAwait(false);
     return 2;
 }
 

@@ -40,7 +40,6 @@ public sealed class EntityConsumer<T>(
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan CommittedLookupTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan PendingBatchPoll = TimeSpan.FromMilliseconds(20);
-    private static readonly TimeSpan FirstAssignmentPatience = TimeSpan.FromSeconds(20);
 
     /// <summary>
     /// The longest a poll waits for a record: the loop reports liveness and lag while idle, and an idle
@@ -82,11 +81,9 @@ public sealed class EntityConsumer<T>(
     private void ConsumeAsMember(string group, CancellationToken ct)
     {
         var topic = topics.Rows(entity);
-        var everAssigned = false;
         using var consumer = new ConsumerBuilder<byte[], byte[]>(KafkaClientConfigs.Consumer(kafkaOptions.Value, group))
             .SetPartitionsAssignedHandler((c, assigned) =>
             {
-                everAssigned = true;
                 Log.PartitionsAssigned(logger, entityName, string.Join(",", assigned.Select(p => p.Partition.Value)));
                 return KafkaClientConfigs.StartPositions(c, assigned, CommittedLookupTimeout);
             })
@@ -145,11 +142,6 @@ public sealed class EntityConsumer<T>(
             }
             finally
             {
-                if (!everAssigned)
-                {
-                    AwaitFirstAssignment(consumer, () => everAssigned);
-                }
-
                 consumer.Close();
             }
         }
@@ -176,29 +168,6 @@ public sealed class EntityConsumer<T>(
             if (high != Offset.Unset && position != Offset.Unset)
             {
                 metrics.ConsumerLag(entity, partition.Topic, partition.Partition.Value, Math.Max(0, high.Value - position.Value));
-            }
-        }
-    }
-
-    /// <summary>
-    /// librdkafka 2.0.2 aborts the whole process (assertion in rd_kafka_sticky_assignor_state_destroy,
-    /// librdkafka#4312, fixed in 2.3.0) when a cooperative-sticky member is closed before its first
-    /// assignment, e.g. a service stopped during its first seconds. So such a consumer first waits,
-    /// bounded, for that assignment. Records it receives meanwhile are neither applied nor their offsets
-    /// stored: the group delivers them again.
-    /// </summary>
-    private static void AwaitFirstAssignment(IConsumer<byte[], byte[]> consumer, Func<bool> assigned)
-    {
-        var waited = Stopwatch.StartNew();
-        while (!assigned() && waited.Elapsed < FirstAssignmentPatience)
-        {
-            try
-            {
-                consumer.Consume(TimeSpan.FromMilliseconds(100));
-            }
-            catch (KafkaException)
-            {
-                // Broker trouble while stopping: keep waiting until the patience runs out.
             }
         }
     }

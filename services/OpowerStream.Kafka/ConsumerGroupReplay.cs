@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using Confluent.Kafka.Admin;
 
 namespace OpowerStream.Kafka;
 
@@ -10,13 +11,13 @@ public sealed class ConsumerGroupActiveException(string groupId, IReadOnlyList<s
 }
 
 /// <summary>
-/// Reads one consumer group's committed offsets without joining the group, and moves them. Confluent.Kafka 1.9.3
-/// has no AlterConsumerGroupOffsets and librdkafka's mock cluster refuses a member-less commit once the group
-/// exists, so <see cref="Execute"/> joins the group as its sole member (with the consumers' assignor), waits for
-/// every partition, commits and leaves. Joining a group that has live members must never happen (on librdkafka
-/// 2.0.2 the probe gets no partitions and the sticky assignor aborts the process on close): the caller first
-/// makes sure the group is idle, from the members the consumers record in the store; <see cref="Execute"/> also
-/// asks Kafka where it can answer (real Kafka lists a group's members, the mock cannot).
+/// Reads one consumer group's committed offsets without joining the group, and moves them, through the Admin API:
+/// ListConsumerGroupOffsets, DescribeConsumerGroups (live members) and AlterConsumerGroupOffsets. librdkafka's mock
+/// cluster (the embedded broker) cannot describe groups and refuses a member-less offset change once it knows the
+/// group (UNKNOWN_MEMBER_ID, still so in 2.16); there <see cref="Execute"/> joins the group as its sole member (with
+/// the consumers' assignor), waits for every partition, commits and leaves. Joining a group that has live members
+/// must never happen: the caller first makes sure the group is idle, from the members the consumers record in the
+/// store, and <see cref="Execute"/> also asks Kafka where it can answer.
 /// </summary>
 public sealed class ConsumerGroupReplay : IDisposable
 {
@@ -36,10 +37,7 @@ public sealed class ConsumerGroupReplay : IDisposable
         // The same assignor as the product's consumers (KafkaClientConfigs.Consumer, where Kafka:Consumer may
         // override it), so the probe joins their group instead of being refused or mixing protocols.
         memberConfig = new ConsumerConfig(new Dictionary<string, string>(config));
-        if (clientConfig?.ContainsKey("partition.assignment.strategy") != true)
-        {
-            memberConfig.PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky;
-        }
+        KafkaClientConfigs.UseProductAssignor(memberConfig);
         consumer = new ConsumerBuilder<Ignore, Ignore>(config).Build();
         admin = new DependentAdminClientBuilder(consumer.Handle).Build();
     }
@@ -50,7 +48,10 @@ public sealed class ConsumerGroupReplay : IDisposable
     public IReadOnlyList<PartitionPosition> ReadPositions(string topic)
     {
         var partitions = Partitions(topic);
-        return consumer.Committed(partitions, timeout)
+        var listed = admin.ListConsumerGroupOffsetsAsync(
+                [new ConsumerGroupTopicPartitions(GroupId, partitions)], new ListConsumerGroupOffsetsOptions { RequestTimeout = timeout })
+            .GetAwaiter().GetResult();
+        return listed.Single().Partitions
             .Select(committed =>
             {
                 var watermarks = consumer.QueryWatermarkOffsets(committed.TopicPartition, timeout);
@@ -124,10 +125,12 @@ public sealed class ConsumerGroupReplay : IDisposable
     {
         try
         {
-            var group = admin.ListGroup(GroupId, timeout);
-            return group is null ? [] : group.Members.Select(m => $"{m.ClientId}@{m.ClientHost}").ToList();
+            var described = admin.DescribeConsumerGroupsAsync([GroupId], new DescribeConsumerGroupsOptions { RequestTimeout = timeout })
+                .GetAwaiter().GetResult();
+            return described.ConsumerGroupDescriptions.SelectMany(group => group.Members).Select(m => $"{m.ClientId}@{m.Host}").ToList();
         }
-        catch (KafkaException e) when (e.Error.Code == ErrorCode.Local_UnsupportedFeature)
+        catch (DescribeConsumerGroupsException e)
+            when (e.Results.ConsumerGroupDescriptions.All(group => group.Error.Code == ErrorCode.Local_UnsupportedFeature))
         {
             return null;
         }
@@ -136,9 +139,9 @@ public sealed class ConsumerGroupReplay : IDisposable
     public ReplayPlan Plan(string topic, ReplayTarget target) => ReplayPlanner.Plan(GroupId, topic, ReadPositions(topic), target);
 
     /// <summary>
-    /// Commits the plan's changed offsets, refusing while Kafka lists members of the group. The commit is made as
-    /// the group's sole member: the mock cluster accepts no other (real Kafka would also take a member-less commit).
-    /// A member that is not given every partition shares the group with consumers nobody recorded; that is refused too.
+    /// Commits the plan's changed offsets, refusing while Kafka lists members of the group: through the Admin API,
+    /// or, where the broker refuses a member-less change (the mock cluster), as the group's sole member. A member
+    /// that is not given every partition shares the group with consumers nobody recorded; that is refused too.
     /// </summary>
     public void Execute(ReplayPlan plan)
     {
@@ -158,9 +161,26 @@ public sealed class ConsumerGroupReplay : IDisposable
             .Where(p => p.Changes)
             .Select(p => new TopicPartitionOffset(plan.Topic, p.Partition, p.NewOffset))
             .ToList();
-        if (offsets.Count > 0)
+        if (offsets.Count > 0 && !TryAlterOffsets(offsets))
         {
             CommitAsSoleMember(plan, offsets);
+        }
+    }
+
+    /// <summary>False when the broker refuses a member-less offset change of a group it knows (the mock cluster).</summary>
+    private bool TryAlterOffsets(List<TopicPartitionOffset> offsets)
+    {
+        try
+        {
+            admin.AlterConsumerGroupOffsetsAsync(
+                    [new ConsumerGroupTopicPartitionOffsets(GroupId, offsets)], new AlterConsumerGroupOffsetsOptions { RequestTimeout = timeout })
+                .GetAwaiter().GetResult();
+            return true;
+        }
+        catch (AlterConsumerGroupOffsetsException e)
+            when (e.Results.SelectMany(group => group.Partitions).Any(p => p.Error.Code == ErrorCode.UnknownMemberId))
+        {
+            return false;
         }
     }
 

@@ -51,16 +51,32 @@ public static class KafkaClientConfigs
             EnableAutoOffsetStore = false,
             AutoOffsetReset = AutoOffsetReset.Error,
             IsolationLevel = IsolationLevel.ReadCommitted,
-            // Incremental rebalancing: a member joining or leaving does not stop the others' partitions.
-            PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
-            // Once the consumer's queue holds queued.min.messages, librdkafka 2.0 stops fetching for a fixed
-            // second (librdkafka#2879; fetch.queue.backoff.ms came later). At the default 100,000 a consumer
-            // applying more than 100,000 rows/s empties the queue before that second is over and then waits
-            // for the broker every second; 200,000 keeps it fed (some 60 MB of memory for row events of ~150 bytes).
+            // Once the consumer's queue holds queued.min.messages, librdkafka stops fetching for
+            // fetch.queue.backoff.ms (a fixed second until 2.1, and still its default in 2.16; librdkafka#2879).
+            // At the default 100,000 a consumer applying more than 100,000 rows/s empties the queue before that
+            // second is over and then waits for the broker every second; 200,000 keeps it fed (some 60 MB of
+            // memory for row events of ~150 bytes).
             QueuedMinMessages = 200_000,
         };
         ApplyOverrides(config, options.Consumer);
+        UseProductAssignor(config);
         return config;
+    }
+
+    /// <summary>
+    /// Incremental rebalancing (cooperative-sticky) in the classic group protocol, so a member joining or leaving
+    /// does not stop the others' partitions, unless <c>Kafka:Consumer</c> names another assignor. The KIP-848
+    /// protocol (<c>group.protocol=consumer</c>) is incremental by design, assigns on the broker and refuses
+    /// client-side assignors, so it gets none.
+    /// </summary>
+    public static void UseProductAssignor(ConsumerConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var brokerAssigns = string.Equals(config.Get("group.protocol"), "consumer", StringComparison.OrdinalIgnoreCase);
+        if (!brokerAssigns && config.PartitionAssignmentStrategy is null)
+        {
+            config.PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky;
+        }
     }
 
     /// <summary>

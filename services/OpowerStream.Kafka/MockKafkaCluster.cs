@@ -104,6 +104,16 @@ public sealed class MockKafkaCluster : IDisposable
             $"make broker {brokerId} the leader of {topic}[{partition}]");
     }
 
+    /// <summary>
+    /// The brokers' <c>group.initial.rebalance.delay.ms</c>: how long the first member of a new (classic) group waits
+    /// for others before it is assigned partitions; 3 s by default, as on real Kafka.
+    /// </summary>
+    public void SetGroupInitialRebalanceDelay(TimeSpan delay)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
+        LibRdKafka.MockGroupInitialRebalanceDelayMs(cluster, checked((int)delay.TotalMilliseconds));
+    }
+
     public void Dispose() => cluster.Dispose();
 
     private static void ThrowIfFailed(int err, string action)

@@ -62,6 +62,9 @@ internal static partial class LibRdKafka
     [LibraryImport(Library, EntryPoint = "rd_kafka_mock_partition_set_leader", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int MockPartitionSetLeader(MockClusterHandle cluster, string topic, int partition, int brokerId);
 
+    [LibraryImport(Library, EntryPoint = "rd_kafka_mock_group_initial_rebalance_delay_ms")]
+    internal static partial void MockGroupInitialRebalanceDelayMs(MockClusterHandle cluster, int delayMs);
+
     internal static string ErrorName(int err) => Marshal.PtrToStringUTF8(Err2Str(err)) ?? $"error {err}";
 
     /// <summary>Sets one property; returns librdkafka's own message when it rejects the name or the value.</summary>
