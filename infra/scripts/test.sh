@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what the tests need (Debian packages, a running PostgreSQL),
 # restores, builds and runs every test project against the real broker component and databases.
-#   KAFKA_BOOTSTRAP_SERVERS      run the Kafka tests against that broker instead of the embedded one
+#   KAFKA_BOOTSTRAP_SERVERS      run the Kafka tests against that broker; unset, they take an Apache Kafka
+#                                container from Testcontainers where a Docker engine answers, else the
+#                                embedded mock cluster (the closing lines say which)
 #   OPOWERSTREAM_TEST_POSTGRES   use that PostgreSQL server instead of the local cluster
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -15,6 +17,8 @@ fi
 
 dotnet build OpowerStream.sln -c Release -nologo -v quiet
 log=$(mktemp)
+OPOWERSTREAM_TEST_BROKER_REPORT=$(mktemp)
+export OPOWERSTREAM_TEST_BROKER_REPORT
 status=0
 dotnet test OpowerStream.sln -c Release --no-build -nologo 2>&1 | tee "$log" || status=$?
 
@@ -23,5 +27,7 @@ passed=$(grep -oE 'Passed: +[0-9]+' "$log" | grep -oE '[0-9]+' | awk '{ s += $1 
 failed=$(grep -oE 'Failed: +[0-9]+' "$log" | grep -oE '[0-9]+' | awk '{ s += $1 } END { print s + 0 }')
 skipped=$(grep -oE 'Skipped: +[0-9]+' "$log" | grep -oE '[0-9]+' | awk '{ s += $1 } END { print s + 0 }')
 rm -f "$log"
+sort -u "$OPOWERSTREAM_TEST_BROKER_REPORT"
+rm -f "$OPOWERSTREAM_TEST_BROKER_REPORT"
 echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
 exit $status

@@ -116,10 +116,10 @@ public sealed class ReplayTests(KafkaFixture kafka, PostgresFixture postgres, IT
 
     /// <summary>
     /// Replay by time needs the broker's timestamp index, which librdkafka's mock cluster lacks (it answers -1
-    /// everywhere), so this runs only against real Kafka (<c>KAFKA_BOOTSTRAP_SERVERS</c>) and is reported as
+    /// everywhere), so this runs only against real Kafka (<c>KAFKA_BOOTSTRAP_SERVERS</c> or Testcontainers) and is reported as
     /// skipped otherwise.
     /// </summary>
-    [BrokerFact(realKafka: true)]
+    [BrokerFact(realKafka: true, needs: "a broker with a timestamp index")]
     public async Task Replay_to_a_datetime_moves_each_partition_to_its_first_record_at_or_after_it()
     {
         var startedAt = DateTimeOffset.UtcNow.AddSeconds(-1);
@@ -171,27 +171,6 @@ public sealed class ReplayTests(KafkaFixture kafka, PostgresFixture postgres, IT
 
             Assert.True(DateTime.UtcNow < deadline, "The consumer never recorded itself in the store.");
             await Task.Delay(100);
-        }
-    }
-}
-
-/// <summary>
-/// A test for one kind of broker: real Kafka (<c>KAFKA_BOOTSTRAP_SERVERS</c> set) or the mock cluster. On the other
-/// kind it is reported as skipped, with the reason, never as passed.
-/// </summary>
-[AttributeUsage(AttributeTargets.Method)]
-public sealed class BrokerFactAttribute : FactAttribute
-{
-    public BrokerFactAttribute(bool realKafka)
-    {
-        var real = !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(KafkaFixture.BootstrapServersVariable));
-        if (realKafka && !real)
-        {
-            Skip = $"Needs real Kafka (a broker with a timestamp index; librdkafka's mock cluster has none): set {KafkaFixture.BootstrapServersVariable}.";
-        }
-        else if (!realKafka && real)
-        {
-            Skip = "Checks the embedded mock broker's behaviour; runs when KAFKA_BOOTSTRAP_SERVERS is not set.";
         }
     }
 }
