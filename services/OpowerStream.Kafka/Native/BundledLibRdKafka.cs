@@ -36,19 +36,25 @@ public static class BundledLibRdKafka
     private static LoadedLibRdKafka Load()
     {
         var (handle, path) = LoadFirstCandidate();
-        DllImportResolver resolver = (name, _, _) => name.Contains("librdkafka", StringComparison.Ordinal) ? handle : IntPtr.Zero;
-        NativeLibrary.SetDllImportResolver(typeof(Library).Assembly, resolver);
-        NativeLibrary.SetDllImportResolver(typeof(BundledLibRdKafka).Assembly, resolver);
-
+        // Asked of the file itself, before Confluent.Kafka binds to it (it refuses some versions with its own exception).
+        var found = VersionOf(handle);
         var expected = typeof(Library).Assembly.GetName().Version ?? new Version(0, 0);
-        var found = Library.VersionString;
         if (!found.StartsWith($"{expected.Major}.{expected.Minor}.", StringComparison.Ordinal))
         {
             throw new LibRdKafkaMismatchException(
-                $"librdkafka {found} was loaded, but Confluent.Kafka {expected.ToString(3)} needs librdkafka {expected.Major}.{expected.Minor}.x from librdkafka.redist.");
+                $"librdkafka {found} was loaded from {path}, but Confluent.Kafka {expected.ToString(3)} needs librdkafka {expected.Major}.{expected.Minor}.x from librdkafka.redist.");
         }
 
+        DllImportResolver resolver = (name, _, _) => name.Contains("librdkafka", StringComparison.Ordinal) ? handle : IntPtr.Zero;
+        NativeLibrary.SetDllImportResolver(typeof(Library).Assembly, resolver);
+        NativeLibrary.SetDllImportResolver(typeof(BundledLibRdKafka).Assembly, resolver);
         return new LoadedLibRdKafka(handle, path, found);
+    }
+
+    private static unsafe string VersionOf(IntPtr handle)
+    {
+        var versionString = (delegate* unmanaged<IntPtr>)NativeLibrary.GetExport(handle, "rd_kafka_version_str");
+        return Marshal.PtrToStringUTF8(versionString()) ?? "of unknown version";
     }
 
     /// <summary>The package's builds in the native search directories of this application, best first; the first that loads.</summary>
