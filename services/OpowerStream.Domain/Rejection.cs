@@ -24,5 +24,4 @@ public static class RuleCodes
     public const string MissingColumn = "missing_column";
     public const string BadArchive = "bad_archive";
     public const string CorruptCompression = "corrupt_compression";
-    public const string DuplicateFile = "duplicate_file";
 }

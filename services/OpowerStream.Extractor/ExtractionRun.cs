@@ -4,6 +4,9 @@ public enum FileOutcomeKind
 {
     Published,
     Refused,
+
+    /// <summary>A true re-send (same name, same content as a published file): skipped, its rows already apply.</summary>
+    Duplicate,
     Failed,
 }
 

@@ -29,6 +29,9 @@ public sealed class ExtractorOptions
     /// <summary>Where refused files go, each with a <c>.reason.txt</c> beside it; default <c>INBOX/refused</c>.</summary>
     public string? RefusedFolder { get; set; }
 
+    /// <summary>Where true re-sends (a published file's name and content again) go, each with a <c>.reason.txt</c>; default <c>INBOX/duplicate</c>.</summary>
+    public string? DuplicateFolder { get; set; }
+
     [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
@@ -41,8 +44,8 @@ public sealed class ExtractorOptions
     public TimeSpan StableFor { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Process a file even when the ledger shows its content (SHA-256) already published, instead of
-    /// refusing it as <c>duplicate_file</c> (the operator's <c>--reprocess</c>).
+    /// Publish a true re-send (a name whose same content the ledger shows published) again instead of skipping
+    /// it as a duplicate (the operator's <c>--reprocess</c>).
     /// </summary>
     public bool Reprocess { get; set; }
 
@@ -71,4 +74,6 @@ public sealed class ExtractorOptions
     public string ProcessedPath => ProcessedFolder ?? Path.Combine(Inbox, "processed");
 
     public string RefusedPath => RefusedFolder ?? Path.Combine(Inbox, "refused");
+
+    public string DuplicatePath => DuplicateFolder ?? Path.Combine(Inbox, "duplicate");
 }

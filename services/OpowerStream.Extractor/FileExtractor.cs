@@ -24,11 +24,14 @@ namespace OpowerStream.Extractor;
 /// ledger says Published at the same moment), or <c>file_refused</c>.
 /// </summary>
 /// <remarks>
-/// Content already published (same SHA-256 in the ledger) is refused as <c>duplicate_file</c> unless
-/// <see cref="ExtractorOptions.Reprocess"/>. A file whose earlier attempt did not complete (the
-/// process died part-way) is published again from its first row: rows already published are
-/// harmless (sequence-guarded apply, each line counted once). New content under a name the ledger
-/// knows replaces the old content's reconciliation counters and rejects.
+/// Content alone never decides to drop a file: utilities re-send snapshots, and an older content sent again under
+/// a newer name is the newest word on its keys. Only a true re-send (the name and the content of a published file)
+/// is skipped as a duplicate, unless <see cref="ExtractorOptions.Reprocess"/>; a file repeating another file's
+/// content is published, with that noted in the ledger. New content under a name the ledger knows is the name's
+/// next content generation: its rows carry it, so all of it wins over all of the older content, and it replaces the
+/// old content's reconciliation counters and rejects. A file whose earlier attempt did not complete (the process
+/// died part-way) is published again from its first row, in the same generation: rows already published are
+/// harmless (sequence-guarded apply, each line counted once).
 /// </remarks>
 public sealed class FileExtractor(
     KafkaProducerHandle producer,
@@ -86,17 +89,21 @@ public sealed class FileExtractor(
 
         var store = storeHost.Store;
         var entity = name.Entity.Name();
-        var ledger = new FileLedgerEntry(file.Name, entity, file.Length, sha256, FileStatus.Processing, 0, null, null, started, null);
         var known = await store.FindFilesAsync(file.Name, sha256, ct).ConfigureAwait(false);
         var sameName = known.FirstOrDefault(f => f.FileName == file.Name);
-        var published = known.FirstOrDefault(f => f.Sha256 == sha256 && f.Status == FileStatus.Published);
-        if (published is not null && !options.Value.Reprocess)
+        if (sameName is { Status: FileStatus.Published } && sameName.Sha256 == sha256 && !options.Value.Reprocess)
         {
-            // Never overwrite the ledger entry of a published file with the refusal of its copy.
-            return await RefuseAsync(file, name, ledger, RuleCodes.DuplicateFile, DuplicateDetail(published),
-                recordInLedger: sameName?.Status != FileStatus.Published, ct).ConfigureAwait(false);
+            return await SkipResendAsync(file, sameName, ct).ConfigureAwait(false);
         }
 
+        var ledger = new FileLedgerEntry(file.Name, entity, file.Length, sha256, FileStatus.Processing, 0, null, null, started, null)
+        {
+            ContentGeneration = sameName is null ? Lineage.FirstContentGeneration
+                : sameName.Sha256 == sha256 ? sameName.ContentGeneration
+                : sameName.ContentGeneration + 1,
+            Resends = sameName?.Sha256 == sha256 ? sameName.Resends : 0,
+            SameContentAs = known.FirstOrDefault(f => f.FileName != file.Name && f.Sha256 == sha256 && f.Status == FileStatus.Published)?.FileName,
+        };
         if (sameName is not null && sameName.Sha256 != sha256)
         {
             await store.RecordReplacedFileAsync(ledger, ct).ConfigureAwait(false);
@@ -104,6 +111,11 @@ public sealed class FileExtractor(
         else
         {
             await store.RecordFileAsync(ledger, ct).ConfigureAwait(false);
+        }
+
+        if (ledger.SameContentAs is { } earlier)
+        {
+            Log.FileRepeatsContent(logger, file.Name, earlier);
         }
 
         if (sameName is { Status: FileStatus.Processing } && sameName.Sha256 == sha256)
@@ -125,7 +137,7 @@ public sealed class FileExtractor(
                     new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, ReadBufferBytes, FileOptions.SequentialScan), name);
             }
 
-            var rows = await PublishAsync(file, name, ct).ConfigureAwait(false);
+            var rows = await PublishAsync(file, name, ledger.ContentGeneration, ct).ConfigureAwait(false);
             await PublishFileEventAsync(
                 NewEvent(FileEventKind.FileCompleted, file, name, sha256) with { RowsRead = rows, RowsPublished = rows },
                 wait: true, ct).ConfigureAwait(false);
@@ -142,15 +154,23 @@ public sealed class FileExtractor(
         }
     }
 
-    private static string DuplicateDetail(FileLedgerEntry published) =>
-        string.Create(CultureInfo.InvariantCulture,
-            $"the same content (SHA-256 {published.Sha256}) as {published.FileName}, published {published.CompletedAt:yyyy-MM-ddTHH:mm:ssZ}; to apply it again, reprocess (--reprocess or Extractor:Reprocess)");
+    /// <summary>A true re-send: its rows are already published with this very sequence, so publishing them again changes nothing.</summary>
+    private async Task<FileOutcome> SkipResendAsync(FileInfo file, FileLedgerEntry published, CancellationToken ct)
+    {
+        var detail = string.Create(CultureInfo.InvariantCulture,
+            $"the same name and content (SHA-256 {published.Sha256}) as the file published {published.CompletedAt:yyyy-MM-ddTHH:mm:ssZ}; to publish it again, reprocess (--reprocess or Extractor:Reprocess)");
+        await storeHost.Store.RecordFileAsync(published with { Resends = published.Resends + 1 }, ct).ConfigureAwait(false);
+        inbox.MarkDuplicate(file, detail);
+        metrics.FileDuplicate(published.Entity);
+        Log.FileDuplicate(logger, file.Name, detail);
+        return new FileOutcome(file.Name, FileOutcomeKind.Duplicate, 0, detail);
+    }
 
-    private async Task<long> PublishAsync(FileInfo file, InboundFileName name, CancellationToken ct)
+    private async Task<long> PublishAsync(FileInfo file, InboundFileName name, int contentGeneration, CancellationToken ct)
     {
         using var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read,
             ReadBufferBytes, FileOptions.SequentialScan);
-        using var reader = InboundFileReader.Open(stream, name);
+        using var reader = InboundFileReader.Open(stream, name, contentGeneration: contentGeneration);
         if (reader.UnknownColumns.Count > 0)
         {
             Log.UnknownColumns(logger, file.Name, string.Join(", ", reader.UnknownColumns));

@@ -47,6 +47,14 @@ public sealed class Inbox(ExtractorOptions options)
         File.WriteAllText(target + ".reason.txt", $"{reason}\n{detail}\n");
     }
 
+    /// <summary>Moves a true re-send out of the inbox, with a reason file saying which published file it repeats.</summary>
+    public void MarkDuplicate(FileInfo file, string detail)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var target = MoveInto(file, options.DuplicatePath);
+        File.WriteAllText(target + ".reason.txt", $"duplicate\n{detail}\n");
+    }
+
     private static string MarkerPath(string path) => path + ExtractorOptions.DoneMarkerSuffix;
 
     private static string MoveInto(FileInfo file, string folder)

@@ -79,4 +79,10 @@ public static partial class Log
 
     [LoggerMessage(1109, LogLevel.Information, "File {File} {Outcome}: {Rows} rows ({RowsPerSecond} rows/s), {SizeBytes} bytes in {ElapsedMs} ms {Reason}")]
     public static partial void FileSummary(ILogger logger, string file, string outcome, long rows, long rowsPerSecond, long sizeBytes, long elapsedMs, string reason);
+
+    [LoggerMessage(1110, LogLevel.Information, "File {File} skipped as a duplicate: {Detail}")]
+    public static partial void FileDuplicate(ILogger logger, string file, string detail);
+
+    [LoggerMessage(1111, LogLevel.Information, "File {File} has the same content as {EarlierFile}; published all the same, its rows carry its own sequence so the newest file wins")]
+    public static partial void FileRepeatsContent(ILogger logger, string file, string earlierFile);
 }

@@ -15,6 +15,7 @@ public sealed class PipelineMetrics : IDisposable
     private readonly Counter<long> rowsApplied;
     private readonly Counter<long> rowsRejected;
     private readonly Counter<long> filesRefused;
+    private readonly Counter<long> filesDuplicate;
     private readonly Histogram<double> batchSeconds;
     private readonly ConcurrentDictionary<(string Entity, string Topic, int Partition), long> lag = new();
 
@@ -27,6 +28,7 @@ public sealed class PipelineMetrics : IDisposable
         rowsApplied = meter.CreateCounter<long>("opowerstream.rows.applied", "{row}", "Valid rows applied (or superseded) in the store.");
         rowsRejected = meter.CreateCounter<long>("opowerstream.rows.rejected", "{row}", "Rows rejected by a rule.");
         filesRefused = meter.CreateCounter<long>("opowerstream.files.refused", "{file}", "Inbound files refused as a whole.");
+        filesDuplicate = meter.CreateCounter<long>("opowerstream.files.duplicate", "{file}", "True re-sends (a published file's name and content again) skipped.");
         batchSeconds = meter.CreateHistogram<double>("opowerstream.batch.duration", "s", "Time to validate and apply one consumer batch.",
             tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
         meter.CreateObservableGauge("opowerstream.consumer.lag", ObserveLag, "{record}",
@@ -42,6 +44,8 @@ public sealed class PipelineMetrics : IDisposable
     public void RowsRejected(Entity entity, long count) => rowsRejected.Add(count, Tag(entity));
 
     public void FileRefused(string reason) => filesRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void FileDuplicate(string? entity) => filesDuplicate.Add(1, new KeyValuePair<string, object?>("entity", entity ?? "unknown"));
 
     public void BatchApplied(Entity entity, TimeSpan elapsed) => batchSeconds.Record(elapsed.TotalSeconds, Tag(entity));
 

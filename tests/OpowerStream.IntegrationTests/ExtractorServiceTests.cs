@@ -134,7 +134,7 @@ public sealed class ExtractorServiceTests(KafkaFixture kafka, PostgresFixture po
     }
 
     [Fact]
-    public async Task The_same_content_twice_is_refused_as_duplicate_and_reprocess_applies_it_again_without_changing_state()
+    public async Task A_true_re_send_is_skipped_its_content_under_another_name_is_published_and_reprocess_publishes_the_re_send_without_changing_state()
     {
         await using var scenario = await PipelineScenario.CreateAsync(kafka, postgres, StoreKind.Sqlite, output, "duplicate");
         var name = AccountFileName(20240101000000);
@@ -148,15 +148,15 @@ public sealed class ExtractorServiceTests(KafkaFixture kafka, PostgresFixture po
         scenario.Drop(copy, content);
         var again = await scenario.RunOnceAsync(Entity.Rate);
 
+        Assert.True(again.Succeeded);
         Assert.Equal(
-            [(name, FileOutcomeKind.Refused, RuleCodes.DuplicateFile), (copy, FileOutcomeKind.Refused, RuleCodes.DuplicateFile)],
-            again.Outcomes.Select(o => (o.FileName, o.Kind, o.Reason)).ToArray());
-        var reason = await File.ReadAllTextAsync(Path.Combine(scenario.Inbox, "refused", name + ".reason.txt"));
-        Assert.StartsWith($"duplicate_file\nthe same content (SHA-256 ", reason, StringComparison.Ordinal);
-        Assert.Contains($") as {name}, published ", reason, StringComparison.Ordinal);
+            [(name, FileOutcomeKind.Duplicate), (copy, FileOutcomeKind.Published)],
+            again.Outcomes.Select(o => (o.FileName, o.Kind)).ToArray());
+        var reason = await File.ReadAllTextAsync(Path.Combine(scenario.Inbox, "duplicate", name + ".reason.txt"));
+        Assert.StartsWith("duplicate\nthe same name and content (SHA-256 ", reason, StringComparison.Ordinal);
         Assert.Equal(state.Item1, await scenario.RatesAsync());
-        // The published file's ledger entry stays; its copy under another name is listed as refused.
-        Assert.Equal(state.Item3.Append($"{copy},rates,refused,0,0,0").ToArray(), await FilesAsync(scenario));
+        // The copy is a file of its own: applied (its rows are the newest word on their keys) and reconciled.
+        Assert.Equal(state.Item3.Append($"{copy},rates,published,3,2,1").ToArray(), await FilesAsync(scenario));
 
         scenario.Drop(name, content);
         scenario.Settings["Extractor:Reprocess"] = "true";
@@ -165,8 +165,7 @@ public sealed class ExtractorServiceTests(KafkaFixture kafka, PostgresFixture po
         Assert.True(reprocessed.Succeeded);
         Assert.Equal([(name, FileOutcomeKind.Published, 3L)], reprocessed.Outcomes.Select(o => (o.FileName, o.Kind, o.Rows)).ToArray());
         Assert.Equal(state.Item1, await scenario.RatesAsync());
-        Assert.Equal(state.Item2, StripCopy(await scenario.RejectsAsync(), copy));
-        Assert.Equal(state.Item3.Append($"{copy},rates,refused,0,0,0").ToArray(), await FilesAsync(scenario));
+        Assert.Equal(state.Item3.Append($"{copy},rates,published,3,2,1").ToArray(), await FilesAsync(scenario));
     }
 
     [Fact]
@@ -251,9 +250,6 @@ public sealed class ExtractorServiceTests(KafkaFixture kafka, PostgresFixture po
 
     private static string Header(Confluent.Kafka.ConsumeResult<byte[], byte[]> record, string key) =>
         Encoding.UTF8.GetString(record.Message.Headers.GetLastBytes(key));
-
-    private static string StripCopy(string rejects, string copy) =>
-        string.Join('\n', rejects.Split('\n').Where(line => !line.StartsWith($"rates,{copy},0,duplicate_file,", StringComparison.Ordinal)));
 
     private static async Task<string[]> FilesAsync(PipelineScenario scenario) =>
         Lines(await scenario.ExportAsync(Cli.Commands.CsvExports.FilesAsync));

@@ -64,6 +64,17 @@ public sealed class PipelineScenario : IAsyncDisposable
         return new PipelineScenario(kafka.BootstrapServers, kafka.CreateTopics(name, partitions: 3), output, name, location, work);
     }
 
+    /// <summary>The same broker and topics with a new, empty store and inbox: to rebuild state by replaying the topics.</summary>
+    public async Task<PipelineScenario> WithFreshStoreAsync(PostgresFixture postgres, StoreKind store, string name)
+    {
+        ArgumentNullException.ThrowIfNull(postgres);
+        var work = Directory.CreateTempSubdirectory("opowerstream-it-").FullName;
+        var location = store == StoreKind.Sqlite
+            ? $"sqlite:{Path.Combine(work, "store.db")}"
+            : $"postgres:{await postgres.CreateDatabaseAsync(name)}";
+        return new PipelineScenario(bootstrapServers, Topics, output, name, location, work);
+    }
+
     /// <summary>
     /// A scenario on a broker of the test's own (fault-injection tests must not disturb the shared one),
     /// with the product topics created there, and the given store (null: a SQLite file of its own).

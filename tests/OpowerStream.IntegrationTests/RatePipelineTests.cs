@@ -60,7 +60,7 @@ public sealed class RatePipelineTests(KafkaFixture kafka, PostgresFixture postgr
             File.Move(scenario.ProcessedPath(Path.GetFileName(file)), Path.Combine(scenario.Inbox, Path.GetFileName(file)));
         }
 
-        // Re-sent content is refused as duplicate_file unless reprocessed: reprocess it, to re-apply it.
+        // A true re-send (same name, same content) is skipped as a duplicate unless reprocessed: reprocess it, to re-apply it.
         scenario.Settings["Extractor:Reprocess"] = "true";
         var resent = await scenario.RunOnceAsync(Entity.Rate);
         Assert.True(resent.Succeeded);

@@ -144,7 +144,13 @@ public sealed class KafkaFixture : IDisposable
     {
         lock (SharedClusterLock)
         {
-            sharedCluster ??= MockKafkaCluster.Start();
+            if (sharedCluster is null)
+            {
+                sharedCluster = MockKafkaCluster.Start();
+                // As on the embedded broker: a new group's first member is assigned at once, not after 3 s.
+                sharedCluster.SetGroupInitialRebalanceDelay(TimeSpan.Zero);
+            }
+
             sharedClusterUsers++;
             return sharedCluster;
         }

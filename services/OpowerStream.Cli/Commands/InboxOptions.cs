@@ -20,7 +20,7 @@ internal sealed class InboxOptions(string onceDescription)
 
     public Option<bool> Reprocess { get; } = new("--reprocess")
     {
-        Description = "Publish files whose content (SHA-256) the ledger shows already published, instead of refusing them as duplicate_file",
+        Description = "Publish true re-sends (a name whose same content, by SHA-256, the ledger shows published) instead of skipping them as duplicates",
     };
 
     public void AddTo(Command command)

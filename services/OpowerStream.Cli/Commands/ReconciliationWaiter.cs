@@ -18,7 +18,7 @@ public sealed class ReconciliationWaiter(IPipelineStore store, TimeSpan idleTime
     public async Task<IReadOnlyList<FileReconciliation>> WaitAsync(
         IReadOnlyList<FileOutcome> outcomes, CancellationToken serviceStopping, CancellationToken ct)
     {
-        var names = outcomes.Where(o => o.Kind != FileOutcomeKind.Failed).Select(o => o.FileName).ToHashSet(StringComparer.Ordinal);
+        var names = outcomes.Where(o => o.Kind is not (FileOutcomeKind.Failed or FileOutcomeKind.Duplicate)).Select(o => o.FileName).ToHashSet(StringComparer.Ordinal);
         var lastProgress = -1L;
         var sinceProgress = Stopwatch.StartNew();
         while (true)

@@ -30,22 +30,25 @@ public static class StatusReport
         var (files, members, lastRejects, rejectCount, lag) = status;
 
         output.WriteLine(Invariant($"Files ({files.Count})"));
-        WriteTable(output, ["file", "entity", "status", "read", "applied", "rejected", "reconciles"], [false, false, false, true, true, true, false],
+        // duplicates: true re-sends of the file that were skipped; same content as: information, the file was applied.
+        WriteTable(output, ["file", "entity", "status", "read", "applied", "rejected", "reconciles", "duplicates", "same content as"],
+            [false, false, false, true, true, true, false, true, false],
             files.Select(f => new[]
             {
                 f.FileName, f.Entity ?? "-", Status(f), Number(f.RowsRead), Number(f.RowsApplied), Number(f.RowsRejected), YesNo(f.Reconciles),
+                Number(f.Resends), f.SameContentAs ?? "-",
             }));
 
         output.WriteLine();
         output.WriteLine("Entities");
-        WriteTable(output, ["entity", "files", "read", "applied", "rejected", "reconciles"], [false, true, true, true, true, false],
+        WriteTable(output, ["entity", "files", "read", "applied", "rejected", "reconciles", "duplicates"], [false, true, true, true, true, false, true],
             files.Where(f => f.Entity is not null)
                 .GroupBy(f => f.Entity!, StringComparer.Ordinal)
                 .OrderBy(g => g.Key, StringComparer.Ordinal)
                 .Select(g => new[]
                 {
                     g.Key, Number(g.Count()), Number(g.Sum(f => f.RowsRead)), Number(g.Sum(f => f.RowsApplied)),
-                    Number(g.Sum(f => f.RowsRejected)), YesNo(g.All(f => f.Reconciles)),
+                    Number(g.Sum(f => f.RowsRejected)), YesNo(g.All(f => f.Reconciles)), Number(g.Sum(f => f.Resends)),
                 }));
 
         output.WriteLine();

@@ -26,6 +26,9 @@ public sealed class InboundFileReader : IDisposable
     private HeaderColumns? header;
     private bool rowsRequested;
 
+    /// <summary>Which content of its file name this is (see <see cref="Lineage.ContentGeneration"/>); every row's lineage carries it.</summary>
+    public int ContentGeneration { get; private init; } = Lineage.FirstContentGeneration;
+
     private InboundFileReader(
         InboundFileName name,
         InboundFileReaderLimits limits,
@@ -58,7 +61,8 @@ public sealed class InboundFileReader : IDisposable
     /// Opens the file and reads its header. The reader owns <paramref name="content"/> and disposes it.
     /// A zip file should come as a seekable stream: otherwise the archive is first copied into memory.
     /// </summary>
-    public static InboundFileReader Open(Stream content, InboundFileName name, InboundFileReaderLimits? limits = null)
+    public static InboundFileReader Open(
+        Stream content, InboundFileName name, InboundFileReaderLimits? limits = null, int contentGeneration = Lineage.FirstContentGeneration)
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(name);
@@ -86,7 +90,7 @@ public sealed class InboundFileReader : IDisposable
                     break;
             }
 
-            reader = new InboundFileReader(name, limits, compressed, archive, decompressed);
+            reader = new InboundFileReader(name, limits, compressed, archive, decompressed) { ContentGeneration = contentGeneration };
             reader.ReadHeader();
             return reader;
         }
@@ -231,7 +235,7 @@ public sealed class InboundFileReader : IDisposable
     {
         var line = lines.Current;
         var lineNumber = lines.LineNumber;
-        current.Start(new Lineage(name.FileName, name.Timestamp, lineNumber));
+        current.Start(new Lineage(name.FileName, name.Timestamp, lineNumber, ContentGeneration));
         if (lines.CurrentIsTooLong)
         {
             return Defective(

@@ -130,5 +130,17 @@ internal static class PostgresSchema
             ALTER TABLE file_ledger ADD COLUMN rows_published bigint NOT NULL DEFAULT 0;
             CREATE INDEX file_ledger_sha256 ON file_ledger (sha256);
             """),
+        new(4, "content generations: the sequence guard orders contents of one file name; the ledger keeps each name's generation, its re-sends and its same-content origin", """
+            ALTER TABLE intervals ADD COLUMN seq_generation integer NOT NULL DEFAULT 1;
+            ALTER TABLE service_quantities ADD COLUMN seq_generation integer NOT NULL DEFAULT 1;
+            ALTER TABLE rate_versions ADD COLUMN seq_generation integer NOT NULL DEFAULT 1;
+            ALTER TABLE rate_audit ADD COLUMN seq_generation integer NOT NULL DEFAULT 1;
+            ALTER TABLE rate_audit DROP CONSTRAINT rate_audit_pkey,
+                ADD PRIMARY KEY (service_agreement_id, effective_utc, seq_file_timestamp, seq_source_file, seq_generation, seq_line);
+            ALTER TABLE rejects ADD COLUMN content_generation integer NOT NULL DEFAULT 1;
+            ALTER TABLE file_ledger ADD COLUMN content_generation integer NOT NULL DEFAULT 1;
+            ALTER TABLE file_ledger ADD COLUMN resends integer NOT NULL DEFAULT 0;
+            ALTER TABLE file_ledger ADD COLUMN same_content_as text COLLATE "C";
+            """),
     ];
 }

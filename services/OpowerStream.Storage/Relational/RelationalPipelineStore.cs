@@ -17,7 +17,7 @@ internal abstract class RelationalPipelineStore(IColumnValues columnValues) : IP
     private const string FilesSql = """
         SELECT l.file_name, l.entity, l.status, l.rows_read,
                COALESCE(p.rows_valid, 0) + COALESCE(r.resolved, 0), COALESCE(p.rows_rejected, 0) - COALESCE(r.resolved, 0),
-               l.refusal_reason, l.refusal_message
+               l.refusal_reason, l.refusal_message, l.resends, l.same_content_as
         FROM file_ledger l
         LEFT JOIN (
             SELECT source_file, CAST(SUM(rows_valid) AS BIGINT) AS rows_valid,
@@ -31,11 +31,11 @@ internal abstract class RelationalPipelineStore(IColumnValues columnValues) : IP
 
     // Refused files are rejects too (line 0), so one listing shows everything that was not applied.
     private const string RejectsSql = """
-        SELECT entity, source_file, line, file_timestamp, rule, field, message, raw_row, original_event
+        SELECT entity, source_file, line, file_timestamp, rule, field, message, raw_row, original_event, content_generation
         FROM rejects WHERE resolved_at IS NULL
         UNION ALL
         SELECT COALESCE(entity, @unknownEntity), file_name, 0, 0, COALESCE(refusal_reason, ''), NULL,
-               COALESCE(refusal_message, refusal_reason, ''), '', NULL
+               COALESCE(refusal_message, refusal_reason, ''), '', NULL, content_generation
         FROM file_ledger WHERE status = @refused
         ORDER BY 1, 2, 3
         """;
@@ -291,7 +291,11 @@ internal abstract class RelationalPipelineStore(IColumnValues columnValues) : IP
     private static FileReconciliation ReadReconciliation(StoredRow row) =>
         new(
             row.Text(0), row.NullableText(1), Enum.Parse<FileStatus>(row.Text(2)), row.Int64(3),
-            row.Int64(4), row.Int64(5), row.NullableText(6), row.NullableText(7));
+            row.Int64(4), row.Int64(5), row.NullableText(6), row.NullableText(7))
+        {
+            Resends = row.Int32(8),
+            SameContentAs = row.NullableText(9),
+        };
 
     private Task ApplyAsync<T>(
         StoreBatch<T> batch, Func<DbConnection, DbTransaction, CancellationToken, Task> writeRows, CancellationToken ct)

@@ -14,12 +14,16 @@ internal enum ColumnType
 
 internal sealed record Column(string Name, ColumnType Type);
 
-/// <summary>The three columns that hold the source sequence which last wrote a row.</summary>
+/// <summary>The columns that hold the source sequence which last wrote a row, in the sequence's order.</summary>
 internal static class SequenceColumn
 {
     public const string Timestamp = "seq_file_timestamp";
     public const string File = "seq_source_file";
+    public const string Generation = "seq_generation";
     public const string Line = "seq_line";
+
+    public static string Tuple(string table) =>
+        $"({table}.{Timestamp}, {table}.{File}, {table}.{Generation}, {table}.{Line})";
 }
 
 /// <summary>What an insert does when the key already exists.</summary>
@@ -77,8 +81,6 @@ internal sealed class StoreTable<T>(
             return insert + $"UPDATE SET {assignments}";
         }
 
-        return insert + $"UPDATE SET {assignments} WHERE "
-            + $"(target.{SequenceColumn.Timestamp}, target.{SequenceColumn.File}, target.{SequenceColumn.Line}) "
-            + $"<= (excluded.{SequenceColumn.Timestamp}, excluded.{SequenceColumn.File}, excluded.{SequenceColumn.Line})";
+        return insert + $"UPDATE SET {assignments} WHERE {SequenceColumn.Tuple("target")} <= {SequenceColumn.Tuple("excluded")}";
     }
 }

@@ -32,5 +32,5 @@ internal readonly struct StoredRow(DbDataReader reader, IColumnValues values)
     public DateTime? NullableUtc(int ordinal) => reader.IsDBNull(ordinal) ? null : values.ReadUtc(reader, ordinal);
 
     /// <summary>The three sequence columns starting at <paramref name="ordinal"/>: timestamp, file, line.</summary>
-    public SourceSequence Sequence(int ordinal) => new(Int64(ordinal), Text(ordinal + 1), Int64(ordinal + 2));
+    public SourceSequence Sequence(int ordinal) => new(Int64(ordinal), Text(ordinal + 1), Int64(ordinal + 3), Int32(ordinal + 2));
 }

@@ -11,6 +11,7 @@ internal static class Tables
     [
         new(SequenceColumn.Timestamp, BigInt),
         new(SequenceColumn.File, Text),
+        new(SequenceColumn.Generation, Integer),
         new(SequenceColumn.Line, BigInt),
     ];
 
@@ -71,23 +72,23 @@ internal static class Tables
         [new("rate_code", Text)],
         ConflictRule.Ignore,
         row => [row.ServiceAgreementId, row.EffectiveUtc, .. SequenceValues(row.Sequence), row.RateCode],
-        row => new RateAuditEntry(row.Text(0), row.Utc(1), row.Text(5), row.Sequence(2)));
+        row => new RateAuditEntry(row.Text(0), row.Utc(1), row.Text(6), row.Sequence(2)));
 
     public static readonly StoreTable<RejectRecord> Rejects = new(
         "rejects",
         [new("entity", Text), new("source_file", Text), new("line", BigInt)],
         [
             new("file_timestamp", BigInt), new("rule", Text), new("field", Text), new("message", Text), new("raw_row", Text),
-            new("original_event", Text),
+            new("original_event", Text), new("content_generation", Integer),
         ],
         ConflictRule.Ignore,
         row =>
         [
             row.Entity, row.Lineage.SourceFile, row.Lineage.Line,
-            row.Lineage.FileTimestamp, row.Rule, row.Field, row.Message, row.RawRow, row.OriginalEvent,
+            row.Lineage.FileTimestamp, row.Rule, row.Field, row.Message, row.RawRow, row.OriginalEvent, row.Lineage.ContentGeneration,
         ],
         row => new RejectRecord(
-            row.Text(0), new Lineage(row.Text(1), row.Int64(3), row.Int64(2)),
+            row.Text(0), new Lineage(row.Text(1), row.Int64(3), row.Int64(2), row.Int32(9)),
             row.Text(4), row.NullableText(5), row.Text(6), row.Text(7), row.NullableText(8)));
 
     public static readonly StoreTable<ConsumerMember> ConsumerMembers = new(
@@ -105,13 +106,14 @@ internal static class Tables
             new("entity", Text), new("size_bytes", BigInt), new("sha256", Text), new("status", Text),
             new("rows_read", BigInt), new("refusal_reason", Text), new("refusal_message", Text),
             new("started_at", Timestamp), new("completed_at", Timestamp), new("rows_published", BigInt),
+            new("content_generation", Integer), new("resends", Integer), new("same_content_as", Text),
         ],
         ConflictRule.Replace,
         row =>
         [
             row.FileName, row.Entity, row.SizeBytes, row.Sha256, row.Status.ToString(),
             row.RowsRead, row.RefusalReason, row.RefusalMessage, row.StartedAt.UtcDateTime, row.CompletedAt?.UtcDateTime,
-            row.RowsPublished,
+            row.RowsPublished, row.ContentGeneration, row.Resends, row.SameContentAs,
         ],
         row => new FileLedgerEntry(
             row.Text(0), row.NullableText(1), row.Int64(2), row.Text(3), Enum.Parse<FileStatus>(row.Text(4)),
@@ -119,6 +121,9 @@ internal static class Tables
             new DateTimeOffset(row.Utc(8)), row.NullableUtc(9) is { } completed ? new DateTimeOffset(completed) : null)
         {
             RowsPublished = row.Int64(10),
+            ContentGeneration = row.Int32(11),
+            Resends = row.Int32(12),
+            SameContentAs = row.NullableText(13),
         });
 
     // The flags the validator admits, as strings allocated once instead of once per row.
@@ -131,5 +136,5 @@ internal static class Tables
     };
 
     private static object[] SequenceValues(SourceSequence sequence) =>
-        [sequence.FileTimestamp, sequence.SourceFile, sequence.Line];
+        [sequence.FileTimestamp, sequence.SourceFile, sequence.ContentGeneration, sequence.Line];
 }

@@ -127,5 +127,29 @@ internal static class SqliteSchema
             ALTER TABLE file_ledger ADD COLUMN rows_published INTEGER NOT NULL DEFAULT 0;
             CREATE INDEX file_ledger_sha256 ON file_ledger (sha256);
             """),
+        new(4, "content generations: the sequence guard orders contents of one file name; the ledger keeps each name's generation, its re-sends and its same-content origin", """
+            ALTER TABLE intervals ADD COLUMN seq_generation INTEGER NOT NULL DEFAULT 1;
+            ALTER TABLE service_quantities ADD COLUMN seq_generation INTEGER NOT NULL DEFAULT 1;
+            ALTER TABLE rate_versions ADD COLUMN seq_generation INTEGER NOT NULL DEFAULT 1;
+
+            CREATE TABLE rate_audit_by_generation (
+                service_agreement_id TEXT NOT NULL,
+                effective_utc INTEGER NOT NULL,
+                seq_file_timestamp INTEGER NOT NULL,
+                seq_source_file TEXT NOT NULL,
+                seq_line INTEGER NOT NULL,
+                rate_code TEXT NOT NULL,
+                seq_generation INTEGER NOT NULL DEFAULT 1,
+                PRIMARY KEY (service_agreement_id, effective_utc, seq_file_timestamp, seq_source_file, seq_generation, seq_line)
+            ) WITHOUT ROWID;
+            INSERT INTO rate_audit_by_generation SELECT service_agreement_id, effective_utc, seq_file_timestamp, seq_source_file, seq_line, rate_code, 1 FROM rate_audit;
+            DROP TABLE rate_audit;
+            ALTER TABLE rate_audit_by_generation RENAME TO rate_audit;
+
+            ALTER TABLE rejects ADD COLUMN content_generation INTEGER NOT NULL DEFAULT 1;
+            ALTER TABLE file_ledger ADD COLUMN content_generation INTEGER NOT NULL DEFAULT 1;
+            ALTER TABLE file_ledger ADD COLUMN resends INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE file_ledger ADD COLUMN same_content_as TEXT;
+            """),
     ];
 }
