@@ -1,12 +1,13 @@
 using System.Buffers;
+using Avro;
 using OpowerStream.Contracts.Avro;
 
 namespace OpowerStream.Contracts;
 
 /// <summary>
-/// What every event serializer shares: its .avsc schema, checked when loaded against the fields the code
-/// writes and reads (a schema edit the code does not follow fails at start, not on the wire), the
-/// schema's fingerprint, and the single-object framing around each event's body.
+/// What every event serializer shares: its .avsc schema as Apache.Avro parses it, checked when loaded
+/// against the fields the code writes and reads (a schema edit the code does not follow fails at start,
+/// not on the wire), the schema's fingerprint, and the single-object framing around each event's body.
 /// </summary>
 public abstract class SingleObjectSerializer
 {
@@ -15,12 +16,16 @@ public abstract class SingleObjectSerializer
     private protected SingleObjectSerializer(
         string schemaJson, string recordName, IReadOnlyList<(string Name, string Type)> fields, string schemaDescription, string eventDescription)
     {
-        Fingerprint = SchemaShape.RequireRecord(schemaJson, recordName, fields, schemaDescription).Fingerprint;
+        Schema = SchemaShape.RequireRecord(schemaJson, recordName, fields, schemaDescription);
+        Fingerprint = unchecked((ulong)SchemaNormalization.ParsingFingerprint64(Schema));
         SchemaJson = schemaJson;
         this.eventDescription = eventDescription;
     }
 
     public string SchemaJson { get; }
+
+    /// <summary>The schema the events are written with, for Apache.Avro's datum readers and writers.</summary>
+    public RecordSchema Schema { get; }
 
     /// <summary>CRC-64-AVRO of the schema's canonical form, as carried in each event's header.</summary>
     public ulong Fingerprint { get; }
