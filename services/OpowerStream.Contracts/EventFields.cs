@@ -1,3 +1,4 @@
+using Avro.Generic;
 using OpowerStream.Contracts.Avro;
 using OpowerStream.Domain;
 
@@ -40,6 +41,13 @@ internal static class EventFields
     /// <summary>The lineage, its source file taken from <paramref name="sourceFiles"/> when it repeats (one string per file, not per event).</summary>
     public static Lineage ReadLineage(ref AvroReader reader, RepeatedString sourceFiles) =>
         new(reader.ReadString(sourceFiles), reader.ReadLong(), reader.ReadLong());
+
+    /// <summary>The lineage of a record Apache.Avro resolved to the current schema (an event of an earlier version).</summary>
+    public static Lineage LineageFrom(GenericRecord record)
+    {
+        var lineage = (GenericRecord)record["lineage"];
+        return new((string)lineage["source_file"], (long)lineage["file_timestamp"], (long)lineage["line"]);
+    }
 
     public static void WriteNullableString(AvroWriter writer, string? value)
     {

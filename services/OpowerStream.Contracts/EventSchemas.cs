@@ -55,14 +55,14 @@ public static class EventSchemas
         return [.. versions.Select(version => Load(version.Name["schemas/".Length..]))];
     }
 
-    /// <summary>Which entity's row event this is, from the fingerprint in its single-object header.</summary>
+    /// <summary>Which entity's row event this is, from the fingerprint in its single-object header (of any published version).</summary>
     public static bool TryGetEntity(ReadOnlySpan<byte> singleObject, out Entity entity)
     {
         if (SingleObjectEncoding.TryReadFingerprint(singleObject, out var fingerprint))
         {
             foreach (var candidate in Enum.GetValues<Entity>())
             {
-                if (RawRowSerializer.For(candidate).Fingerprint == fingerprint)
+                if (RawRowSerializer.For(candidate).Reads(fingerprint))
                 {
                     entity = candidate;
                     return true;

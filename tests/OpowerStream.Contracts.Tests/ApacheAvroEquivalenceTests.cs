@@ -28,11 +28,11 @@ public class ApacheAvroEquivalenceTests
         {
             var row = RandomRow(random, entity);
             var ours = serializer.Serialize(row);
-            var record = ApacheAvroEvents.Row(serializer.Schema, row);
+            var record = ApacheAvroEvents.Row(serializer.CurrentSchema, entity, row);
             var apacheBody = ApacheAvroEvents.Body(record);
 
             Assert.Equal(apacheBody, ours[SingleObjectEncoding.HeaderLength..]);
-            Assert.Equal(record, ApacheAvroEvents.Read(serializer.Schema, ours[SingleObjectEncoding.HeaderLength..]));
+            Assert.Equal(record, ApacheAvroEvents.Read(serializer.CurrentSchema, ours[SingleObjectEncoding.HeaderLength..]));
             var decoded = serializer.Deserialize(ApacheAvroEvents.SingleObject(record));
             Assert.Equal(row.Lineage, decoded.Lineage);
             Assert.Equal(row.Values, decoded.Values);
@@ -53,10 +53,10 @@ public class ApacheAvroEquivalenceTests
             var rejected = new RejectedRowEvent(entity, row.Lineage, RandomText(random), RandomNullableText(random),
                 RandomText(random), RandomText(random), RawRowSerializer.For(entity).Serialize(row));
             var ours = serializer.Serialize(rejected);
-            var record = ApacheAvroEvents.Rejected(serializer.Schema, rejected);
+            var record = ApacheAvroEvents.Rejected(serializer.CurrentSchema, rejected);
 
             Assert.Equal(ApacheAvroEvents.Body(record), ours[SingleObjectEncoding.HeaderLength..]);
-            Assert.Equal(record, ApacheAvroEvents.Read(serializer.Schema, ours[SingleObjectEncoding.HeaderLength..]));
+            Assert.Equal(record, ApacheAvroEvents.Read(serializer.CurrentSchema, ours[SingleObjectEncoding.HeaderLength..]));
             var decoded = serializer.Deserialize(ApacheAvroEvents.SingleObject(record));
             Assert.Equal(rejected with { OriginalEvent = decoded.OriginalEvent }, decoded);
             Assert.Equal(rejected.OriginalEvent, decoded.OriginalEvent);

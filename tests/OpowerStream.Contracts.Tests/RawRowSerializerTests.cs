@@ -187,7 +187,7 @@ public class RawRowSerializerTests
         var schema = EventSchemas.Load(EventSchemas.FileName(Entity.Rate))
             .Replace("\"sa_rate_code\"", "\"rate_code\"", StringComparison.Ordinal);
 
-        var error = Assert.Throws<InvalidOperationException>(() => new RawRowSerializer(Entity.Rate, schema));
+        var error = Assert.Throws<InvalidOperationException>(() => new RawRowSerializer(Entity.Rate, schema, []));
 
         Assert.Contains("'rate_code'", error.Message, StringComparison.Ordinal);
         Assert.Contains("'sa_rate_code'", error.Message, StringComparison.Ordinal);
@@ -198,7 +198,7 @@ public class RawRowSerializerTests
     {
         var intervalSchema = EventSchemas.Load(EventSchemas.FileName(Entity.Interval));
 
-        var error = Assert.Throws<InvalidOperationException>(() => new RawRowSerializer(Entity.Rate, intervalSchema));
+        var error = Assert.Throws<InvalidOperationException>(() => new RawRowSerializer(Entity.Rate, intervalSchema, []));
 
         Assert.Contains("opowerstream.events.RateRowEvent", error.Message, StringComparison.Ordinal);
     }
@@ -210,7 +210,7 @@ public class RawRowSerializerTests
         var start = schema.IndexOf("\"account_id\"", StringComparison.Ordinal);
         var retyped = schema[..start] + schema[start..].Replace("\"null\"", "\"int\"", StringComparison.Ordinal);
 
-        var error = Assert.Throws<InvalidOperationException>(() => new RawRowSerializer(Entity.Rate, retyped));
+        var error = Assert.Throws<InvalidOperationException>(() => new RawRowSerializer(Entity.Rate, retyped, []));
 
         Assert.Contains("'account_id' of type [\"int\",\"string\"]", error.Message, StringComparison.Ordinal);
     }

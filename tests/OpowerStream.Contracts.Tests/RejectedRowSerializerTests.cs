@@ -57,7 +57,7 @@ public class RejectedRowSerializerTests
         var schema = EventSchemas.Load(EventSchemas.RejectedRowFileName)
             .Replace("\"raw_row\"", "\"raw\"", StringComparison.Ordinal);
 
-        var error = Assert.Throws<InvalidOperationException>(() => new RejectedRowSerializer(schema));
+        var error = Assert.Throws<InvalidOperationException>(() => new RejectedRowSerializer(schema, []));
         Assert.Contains("'raw_row'", error.Message, StringComparison.Ordinal);
     }
 }

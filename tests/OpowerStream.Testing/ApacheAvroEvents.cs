@@ -14,16 +14,20 @@ namespace OpowerStream.Testing;
 /// </summary>
 public static class ApacheAvroEvents
 {
-    public static GenericRecord Row(RecordSchema schema, RawRow row)
+    /// <summary>A row event of <paramref name="entity"/>; only the columns <paramref name="schema"/> has (likewise below).</summary>
+    public static GenericRecord Row(RecordSchema schema, Entity entity, RawRow row)
     {
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentNullException.ThrowIfNull(row);
         var record = new GenericRecord(schema);
         record.Add("lineage", Lineage(FieldRecord(schema, "lineage"), row.Lineage));
-        var columns = schema.Fields.Skip(1).SkipLast(1).ToList();
+        var columns = EntityLayout.For(entity).Columns;
         for (var i = 0; i < columns.Count; i++)
         {
-            record.Add(columns[i].Name, row.Values[i]);
+            if (schema.Contains(columns[i].Name))
+            {
+                record.Add(columns[i].Name, row.Values[i]);
+            }
         }
 
         record.Add("row_defect", row.Defect is null ? null : Defect(FieldRecord(schema, "row_defect"), row.Defect));
@@ -34,15 +38,35 @@ public static class ApacheAvroEvents
     {
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentNullException.ThrowIfNull(rejected);
-        var record = new GenericRecord(schema);
-        record.Add("entity", rejected.Entity.Name());
-        record.Add("lineage", Lineage(FieldRecord(schema, "lineage"), rejected.Lineage));
-        record.Add("rule", rejected.Rule);
-        record.Add("field", rejected.Field);
-        record.Add("message", rejected.Message);
-        record.Add("raw_row", rejected.RawRow);
-        record.Add("original_event", rejected.OriginalEvent);
-        return record;
+        return Record(
+            schema,
+            ("entity", rejected.Entity.Name()),
+            ("lineage", Lineage(FieldRecord(schema, "lineage"), rejected.Lineage)),
+            ("rule", rejected.Rule),
+            ("field", rejected.Field),
+            ("message", rejected.Message),
+            ("raw_row", rejected.RawRow),
+            ("original_event", rejected.OriginalEvent));
+    }
+
+    public static GenericRecord File(RecordSchema schema, FileEvent fileEvent)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        ArgumentNullException.ThrowIfNull(fileEvent);
+        var kinds = (EnumSchema)schema["kind"].Schema;
+        return Record(
+            schema,
+            ("kind", new GenericEnum(kinds, kinds[(int)fileEvent.Kind])),
+            ("file_name", fileEvent.FileName),
+            ("entity", fileEvent.Entity),
+            ("file_timestamp", fileEvent.FileTimestamp),
+            ("size_bytes", fileEvent.SizeBytes),
+            ("sha256", fileEvent.Sha256),
+            ("rows_read", fileEvent.RowsRead),
+            ("rows_published", fileEvent.RowsPublished),
+            ("reason", fileEvent.Reason),
+            ("detail", fileEvent.Detail),
+            ("occurred_at", (fileEvent.OccurredAt - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond));
     }
 
     /// <summary>The binary body Apache.Avro's GenericDatumWriter writes for <paramref name="record"/>.</summary>
@@ -75,22 +99,24 @@ public static class ApacheAvroEvents
             : throw new InvalidOperationException($"{body.Length - stream.Position} bytes left after the record.");
     }
 
-    private static GenericRecord Lineage(RecordSchema schema, Lineage lineage)
-    {
-        var record = new GenericRecord(schema);
-        record.Add("source_file", lineage.SourceFile);
-        record.Add("file_timestamp", lineage.FileTimestamp);
-        record.Add("line", lineage.Line);
-        return record;
-    }
+    private static GenericRecord Lineage(RecordSchema schema, Lineage lineage) => Record(
+        schema,
+        ("source_file", lineage.SourceFile),
+        ("file_timestamp", lineage.FileTimestamp),
+        ("line", lineage.Line));
 
-    private static GenericRecord Defect(RecordSchema schema, RowDefect defect)
+    private static GenericRecord Defect(RecordSchema schema, RowDefect defect) => Record(
+        schema, ("rule", defect.Rule), ("field", defect.Field), ("message", defect.Message), ("raw_line", defect.RawLine));
+
+    /// <summary>A record of <paramref name="schema"/> with those of <paramref name="fields"/> it has.</summary>
+    private static GenericRecord Record(RecordSchema schema, params (string Name, object? Value)[] fields)
     {
         var record = new GenericRecord(schema);
-        record.Add("rule", defect.Rule);
-        record.Add("field", defect.Field);
-        record.Add("message", defect.Message);
-        record.Add("raw_line", defect.RawLine);
+        foreach (var (name, value) in fields.Where(field => schema.Contains(field.Name)))
+        {
+            record.Add(name, value);
+        }
+
         return record;
     }
 
