@@ -65,7 +65,11 @@ public class ApacheAvroEquivalenceTests
 
     private static RawRow RandomRow(Random random, Entity entity)
     {
-        var lineage = new Lineage(RandomText(random), Longs[random.Next(Longs.Length)], random.Next(2) == 0 ? random.NextInt64() : Longs[random.Next(Longs.Length)]);
+        var lineage = new Lineage(
+            RandomText(random),
+            Longs[random.Next(Longs.Length)],
+            random.Next(2) == 0 ? random.NextInt64() : Longs[random.Next(Longs.Length)],
+            random.Next(3) switch { 0 => 1, 1 => random.Next(2, 200), _ => (int)Longs[random.Next(9)] });
         var values = new string?[EntityLayout.For(entity).Columns.Count];
         if (random.Next(5) == 0)
         {

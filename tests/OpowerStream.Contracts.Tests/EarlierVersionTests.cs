@@ -8,11 +8,57 @@ namespace OpowerStream.Contracts.Tests;
 
 /// <summary>
 /// Events written with an earlier published version of a schema: resolved by Apache.Avro to the current
-/// schema and decoded to the same domain object, the fields the earlier version lacked taking their defaults.
-/// The earlier versions here are made up (the current schema without one field that has a default).
+/// schema and decoded to the same domain object, the fields the earlier version lacked taking their
+/// defaults. First the versions really published (v1, before content_generation), then made-up ones
+/// (the current schema without one field that has a default) for what v1 does not cover.
 /// </summary>
 public class EarlierVersionTests
 {
+    [Theory]
+    [InlineData("rate-row.avsc", 0x494fa1fca90cec4eUL)]
+    [InlineData("interval-row.avsc", 0xe50b24800aaf86f7UL)]
+    [InlineData("service-quantity-row.avsc", 0xbef5cb669043f26cUL)]
+    [InlineData("rejected-row.avsc", 0x1806a9f7e0e6472cUL)]
+    [InlineData("file-event.avsc", 0x79c11ac40a93074fUL)]
+    public void Version_1_keeps_the_fingerprint_its_events_were_published_with(string schemaFile, ulong fingerprint)
+    {
+        Assert.Equal(fingerprint, unchecked((ulong)SchemaNormalization.ParsingFingerprint64(Schema.Parse(EventSchemas.History(schemaFile)[0]))));
+    }
+
+    [Theory]
+    [MemberData(nameof(SampleRows.Entities), MemberType = typeof(SampleRows))]
+    public void Row_events_published_before_content_generation_decode_as_generation_1(Entity entity)
+    {
+        var version1 = Parse(EventSchemas.History(EventSchemas.FileName(entity))[0]);
+        var serializer = RawRowSerializer.For(entity);
+        RawRow[] rows = [SampleRows.WithValues(entity), SampleRows.WithDefect(entity)];
+
+        foreach (var row in rows)
+        {
+            var published = ApacheAvroEvents.SingleObject(ApacheAvroEvents.Row(version1, entity, row));
+            var decoded = serializer.Deserialize(published);
+
+            Assert.NotEqual(serializer.Fingerprint, SingleObjectEncoding.ReadFingerprint(published));
+            Assert.Equal(row.Lineage with { ContentGeneration = 1 }, decoded.Lineage);
+            Assert.Equal(row.Values, decoded.Values);
+            Assert.Equal(row.Defect, decoded.Defect);
+            Assert.True(EventSchemas.TryGetEntity(published, out var found));
+            Assert.Equal(entity, found);
+        }
+    }
+
+    [Fact]
+    public void Dead_letter_events_published_before_content_generation_decode_as_generation_1()
+    {
+        var version1 = Parse(EventSchemas.History(EventSchemas.RejectedRowFileName)[0]);
+        var rejected = new RejectedRowEvent(Entity.Rate, SampleRows.Lineage, RuleCodes.InvalidDecimal, null, "m", "raw", [1, 2]);
+
+        var decoded = RejectedRowSerializer.Instance.Deserialize(ApacheAvroEvents.SingleObject(ApacheAvroEvents.Rejected(version1, rejected)));
+
+        Assert.Equal(rejected with { Lineage = rejected.Lineage with { ContentGeneration = 1 }, OriginalEvent = decoded.OriginalEvent }, decoded);
+        Assert.Equal(rejected.OriginalEvent, decoded.OriginalEvent);
+    }
+
     [Theory]
     [MemberData(nameof(SampleRows.Entities), MemberType = typeof(SampleRows))]
     public void A_row_event_of_an_earlier_version_decodes_with_the_missing_column_null(Entity entity)

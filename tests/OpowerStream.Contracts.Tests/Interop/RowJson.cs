@@ -16,6 +16,7 @@ internal static class RowJson
                 ["source_file"] = row.Lineage.SourceFile,
                 ["file_timestamp"] = row.Lineage.FileTimestamp,
                 ["line"] = row.Lineage.Line,
+                ["content_generation"] = row.Lineage.ContentGeneration,
             },
         };
         var columns = EntityLayout.For(entity).Columns;
