@@ -112,31 +112,17 @@ public class RawRowSerializerTests
     public void Every_truncation_of_an_event_fails_with_a_contract_exception()
     {
         var serializer = RawRowSerializer.For(Entity.Interval);
-        var bytes = serializer.Serialize(SampleRows.WithDefect(Entity.Interval));
 
-        for (var length = 0; length < bytes.Length; length++)
-        {
-            Assert.Throws<AvroContractException>(() => serializer.Deserialize(bytes.AsSpan(0, length)));
-        }
+        DamagedEvents.AssertEveryTruncationFails(serializer.Serialize(SampleRows.WithDefect(Entity.Interval)), bytes => serializer.Deserialize(bytes));
     }
 
     [Fact]
     public void Corrupted_events_decode_or_fail_with_a_contract_exception_only()
     {
         var serializer = RawRowSerializer.For(Entity.ServiceQuantity);
-        var original = serializer.Serialize(SampleRows.WithValues(Entity.ServiceQuantity));
-        var random = new Random(20260131);
 
-        for (var attempt = 0; attempt < 2000; attempt++)
-        {
-            var corrupted = (byte[])original.Clone();
-            var position = SingleObjectEncoding.HeaderLength + random.Next(corrupted.Length - SingleObjectEncoding.HeaderLength);
-            corrupted[position] = (byte)random.Next(256);
-
-            var error = Record.Exception(() => serializer.Deserialize(corrupted));
-
-            Assert.True(error is null or AvroContractException, $"Byte {position} corrupted gave {error}");
-        }
+        DamagedEvents.AssertCorruptionsDecodeOrFailCleanly(
+            serializer.Serialize(SampleRows.WithValues(Entity.ServiceQuantity)), bytes => serializer.Deserialize(bytes), seed: 20260131);
     }
 
     [Fact]
