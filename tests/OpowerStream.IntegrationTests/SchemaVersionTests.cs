@@ -12,8 +12,8 @@ using static OpowerStream.IntegrationTests.TestFiles;
 namespace OpowerStream.IntegrationTests;
 
 /// <summary>
-/// Upgrade order does not matter: row events the release before content_generation published (schema
-/// v1, its fingerprint) are applied by today's consumers exactly like the same rows published by
+/// Today's consumers read what the earlier release published: row events of schema v1 (before
+/// content_generation, with its fingerprint) are applied exactly like the same rows published by
 /// today's extractor, also when both kinds share a topic.
 /// </summary>
 [Collection(PipelineCollection.Name)]
