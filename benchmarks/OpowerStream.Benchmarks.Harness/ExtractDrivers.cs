@@ -39,14 +39,15 @@ internal static class ExtractDrivers
 
     /// <summary>
     /// The baseline: decompress, send each data line as one message keyed by its first column. With
-    /// <paramref name="withLineageHeaders"/>, each message also carries the three lineage headers the
-    /// product sends (file, file timestamp, line), to show what the headers alone cost in Confluent.Kafka.
+    /// <paramref name="withLineageHeaders"/>, each message also carries the four lineage headers the
+    /// product sends (file, file timestamp, line, content generation), to show what the headers alone cost in Confluent.Kafka.
     /// </summary>
     private static ExtractResult ExtractPlain(ExtractTarget target, bool withLineageHeaders)
     {
         var fileHeader = new Header(FileExtractor.FileHeader, Encoding.UTF8.GetBytes(target.File.Name));
         var timestampHeader = new Header(FileExtractor.FileTimestampHeader,
             Encoding.ASCII.GetBytes(InboundFileNames.TryParse(target.File.Name, out var name) ? name.Timestamp.ToString(CultureInfo.InvariantCulture) : "0"));
+        var generationHeader = new Header(FileExtractor.ContentGenerationHeader, "1"u8.ToArray());
         using var producer = new ProducerBuilder<byte[], byte[]>(
             KafkaClientConfigs.Producer(new KafkaOptions { BootstrapServers = target.BootstrapServers })).Build();
         var stopwatch = Stopwatch.StartNew();
@@ -64,7 +65,7 @@ internal static class ExtractDrivers
                 Key = Encoding.UTF8.GetBytes(keyEnd < 0 ? line : line[..keyEnd]),
                 Value = Encoding.UTF8.GetBytes(line),
                 Headers = withLineageHeaders
-                    ? [fileHeader, timestampHeader, new Header(FileExtractor.LineHeader, Encoding.ASCII.GetBytes((rows + 2).ToString(CultureInfo.InvariantCulture)))]
+                    ? [fileHeader, timestampHeader, new Header(FileExtractor.LineHeader, Encoding.ASCII.GetBytes((rows + 2).ToString(CultureInfo.InvariantCulture))), generationHeader]
                     : null,
             };
             ProduceWaitingForRoom(producer, target.Topic, message, deliveries);

@@ -125,7 +125,7 @@ public class IntervalRowBenchmarks
         }
     }
 
-    private static byte[] GzippedIntervalFile()
+    internal static byte[] GzippedIntervalFile()
     {
         var text = new StringBuilder("service_point_id\tdate\ttime\tusage_value\tunits\tis_estimate\tUTC_offset\tservice_type\tservice_quantity_identifier\n");
         var start = new DateTime(2025, 10, 1, 0, 0, 0, DateTimeKind.Utc);

@@ -4,11 +4,10 @@
 # librdkafka is not among them: the processes load the build shipped in the librdkafka.redist NuGet package
 # (OpowerStream.Kafka's BundledLibRdKafka), even where kcat has brought Debian's librdkafka1 along.
 #   python3-avro     Apache Avro for Python, an independent interoperability peer of Apache.Avro and our codec
-#   avro-bin         Apache Avro's C tools (avrocat), likewise
 #   kcat, sqlite3    baselines of the benchmark harness
 set -euo pipefail
 
-packages=(python3-avro avro-bin kcat sqlite3)
+packages=(python3-avro kcat sqlite3)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

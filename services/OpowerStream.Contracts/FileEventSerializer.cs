@@ -1,9 +1,13 @@
+using Avro.Generic;
 using OpowerStream.Contracts.Avro;
 
 namespace OpowerStream.Contracts;
 
-/// <summary>Encodes <see cref="FileEvent"/> as a single-object Avro event of file-event.avsc, and back.</summary>
-public sealed class FileEventSerializer : SingleObjectSerializer
+/// <summary>
+/// Encodes <see cref="FileEvent"/> as a single-object Avro event of file-event.avsc, and decodes it, or
+/// an event of any earlier version of the schema, back.
+/// </summary>
+public sealed class FileEventSerializer : SingleObjectSerializer<FileEvent>
 {
     private const string RecordName = "opowerstream.events.FileEvent";
     private const string NullableLong = "[\"null\",\"long\"]";
@@ -26,10 +30,10 @@ public sealed class FileEventSerializer : SingleObjectSerializer
     ];
 
     private static readonly Lazy<FileEventSerializer> LazyInstance =
-        new(() => new FileEventSerializer(EventSchemas.Load(EventSchemas.FileEventFileName)));
+        new(() => new FileEventSerializer(EventSchemas.Load(EventSchemas.FileEventFileName), EventSchemas.History(EventSchemas.FileEventFileName)));
 
-    internal FileEventSerializer(string schemaJson)
-        : base(schemaJson, RecordName, Fields, $"The file event schema ({EventSchemas.FileEventFileName})", $"file event {RecordName}")
+    internal FileEventSerializer(string schemaJson, IReadOnlyList<string> publishedSchemaJsons)
+        : base(schemaJson, publishedSchemaJsons, RecordName, Fields, $"The file event schema ({EventSchemas.FileEventFileName})", $"file event {RecordName}")
     {
     }
 
@@ -50,35 +54,44 @@ public sealed class FileEventSerializer : SingleObjectSerializer
         WriteNullableLong(writer, fileEvent.RowsPublished);
         EventFields.WriteNullableString(writer, fileEvent.Reason);
         EventFields.WriteNullableString(writer, fileEvent.Detail);
-        writer.WriteLong((fileEvent.OccurredAt.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerMicrosecond);
+        writer.WriteLong(Microseconds(fileEvent.OccurredAt));
         return buffer.WrittenSpan.ToArray();
     }
 
-    public FileEvent Deserialize(ReadOnlySpan<byte> singleObject)
-    {
-        var reader = OpenEvent(singleObject);
-        var kind = reader.ReadInt();
-        if (!Enum.IsDefined((FileEventKind)kind))
-        {
-            throw new AvroContractException($"Malformed file event: unknown kind {kind}.");
-        }
+    private protected override FileEvent Read(ref AvroReader reader) => new(
+        KindOf(reader.ReadInt()),
+        FileName: reader.ReadString(),
+        Entity: EventFields.ReadNullableString(ref reader),
+        FileTimestamp: ReadNullableLong(ref reader),
+        SizeBytes: reader.ReadLong(),
+        Sha256: reader.ReadString(),
+        RowsRead: ReadNullableLong(ref reader),
+        RowsPublished: ReadNullableLong(ref reader),
+        Reason: EventFields.ReadNullableString(ref reader),
+        Detail: EventFields.ReadNullableString(ref reader),
+        OccurredAt: FromMicroseconds(reader.ReadLong()));
 
-        var fileEvent = new FileEvent(
-            (FileEventKind)kind,
-            FileName: reader.ReadString(),
-            Entity: EventFields.ReadNullableString(ref reader),
-            FileTimestamp: ReadNullableLong(ref reader),
-            SizeBytes: reader.ReadLong(),
-            Sha256: reader.ReadString(),
-            RowsRead: ReadNullableLong(ref reader),
-            RowsPublished: ReadNullableLong(ref reader),
-            Reason: EventFields.ReadNullableString(ref reader),
-            Detail: EventFields.ReadNullableString(ref reader),
-            OccurredAt: DateTimeOffset.UnixEpoch.AddTicks(reader.ReadLong() * TimeSpan.TicksPerMicrosecond));
-        return reader.IsAtEnd
-            ? fileEvent
-            : throw new AvroContractException($"Malformed file event: {reader.Remaining} bytes left after the event.");
-    }
+    private protected override FileEvent FromRecord(GenericRecord record) => new(
+        KindOf((GenericEnum)record["kind"]),
+        FileName: (string)record["file_name"],
+        Entity: (string?)record["entity"],
+        FileTimestamp: (long?)record["file_timestamp"],
+        SizeBytes: (long)record["size_bytes"],
+        Sha256: (string)record["sha256"],
+        RowsRead: (long?)record["rows_read"],
+        RowsPublished: (long?)record["rows_published"],
+        Reason: (string?)record["reason"],
+        Detail: (string?)record["detail"],
+        OccurredAt: FromMicroseconds((long)record["occurred_at"]));
+
+    private FileEventKind KindOf(GenericEnum kind) => KindOf(kind.Schema.Ordinal(kind.Value));
+
+    private FileEventKind KindOf(int symbol) =>
+        Enum.IsDefined((FileEventKind)symbol) ? (FileEventKind)symbol : throw Malformed($"unknown kind {symbol}");
+
+    private static long Microseconds(DateTimeOffset at) => (at.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerMicrosecond;
+
+    private static DateTimeOffset FromMicroseconds(long microseconds) => DateTimeOffset.UnixEpoch.AddTicks(microseconds * TimeSpan.TicksPerMicrosecond);
 
     private static void WriteNullableLong(AvroWriter writer, long? value)
     {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using Avro.Generic;
 using OpowerStream.Contracts.Avro;
 using OpowerStream.Domain;
 using OpowerStream.Domain.Files;
@@ -9,9 +10,10 @@ namespace OpowerStream.Contracts;
 /// <summary>
 /// Encodes an entity's <see cref="RawRow"/> (or, without decoding its values, a <see cref="RawRowView"/>)
 /// as a single-object Avro event of its .avsc schema (lineage, one nullable string per
-/// <see cref="EntityLayout"/> column, row_defect), and decodes it back to a <see cref="RawRow"/>.
+/// <see cref="EntityLayout"/> column, row_defect), and decodes it, or an event of any earlier version
+/// of the schema, back to a <see cref="RawRow"/>.
 /// </summary>
-public sealed class RawRowSerializer : SingleObjectSerializer
+public sealed class RawRowSerializer : SingleObjectSerializer<RawRow>
 {
     private const string RowDefectType =
         "[\"null\",{\"name\":\"opowerstream.events.RowDefect\",\"type\":\"record\",\"fields\":["
@@ -23,16 +25,20 @@ public sealed class RawRowSerializer : SingleObjectSerializer
     private static readonly Lazy<RawRowSerializer>[] Instances =
     [
         .. Enum.GetValues<Entity>().Select(entity =>
-            new Lazy<RawRowSerializer>(() => new RawRowSerializer(entity, EventSchemas.Load(EventSchemas.FileName(entity))))),
+            new Lazy<RawRowSerializer>(() => new RawRowSerializer(
+                entity, EventSchemas.Load(EventSchemas.FileName(entity)), EventSchemas.History(EventSchemas.FileName(entity))))),
     ];
 
     private readonly RepeatedString sourceFiles = new();
     private readonly RepeatedString writtenSourceFiles = new();
     private readonly int columnCount;
 
-    /// <summary>Checks <paramref name="schemaJson"/> against the entity's layout; throws if they differ.</summary>
-    internal RawRowSerializer(Entity entity, string schemaJson)
-        : base(schemaJson, RecordName(entity), ExpectedFields(entity),
+    /// <summary>
+    /// Checks <paramref name="schemaJson"/> against the entity's layout, and that it reads every
+    /// <paramref name="publishedSchemaJsons"/>; throws if not.
+    /// </summary>
+    internal RawRowSerializer(Entity entity, string schemaJson, IReadOnlyList<string> publishedSchemaJsons)
+        : base(schemaJson, publishedSchemaJsons, RecordName(entity), ExpectedFields(entity),
             $"The {entity.Name()} event schema ({EventSchemas.FileName(entity)})", $"{entity.Name()} event {RecordName(entity)}")
     {
         Entity = entity;
@@ -81,9 +87,8 @@ public sealed class RawRowSerializer : SingleObjectSerializer
         return Finish(writer, buffer, row.Defect);
     }
 
-    public RawRow Deserialize(ReadOnlySpan<byte> singleObject)
+    private protected override RawRow Read(ref AvroReader reader)
     {
-        var reader = OpenEvent(singleObject);
         var lineage = EventFields.ReadLineage(ref reader, sourceFiles);
         var values = new string?[columnCount];
         for (var i = 0; i < values.Length; i++)
@@ -94,10 +99,22 @@ public sealed class RawRowSerializer : SingleObjectSerializer
         var defect = reader.ReadUnionIndex(2) == 0
             ? null
             : new RowDefect(reader.ReadString(), EventFields.ReadNullableString(ref reader), reader.ReadString(), reader.ReadString());
-        return reader.IsAtEnd
-            ? new RawRow(lineage, values, defect)
-            : throw new AvroContractException(
-                string.Create(CultureInfo.InvariantCulture, $"Malformed {Entity.Name()} event: {reader.Remaining} bytes left after the row."));
+        return new RawRow(lineage, values, defect);
+    }
+
+    private protected override RawRow FromRecord(GenericRecord record)
+    {
+        var columns = EntityLayout.For(Entity).Columns;
+        var values = new string?[columns.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = (string?)record[columns[i].Name];
+        }
+
+        var defect = record["row_defect"] is GenericRecord found
+            ? new RowDefect((string)found["rule"], (string?)found["field"], (string)found["message"], (string)found["raw_line"])
+            : null;
+        return new RawRow(EventFields.LineageFrom(record), values, defect);
     }
 
     private AvroWriter StartRow(IBufferWriter<byte> output, Lineage lineage, int values, string rowParameter)

@@ -1,10 +1,14 @@
+using Avro.Generic;
 using OpowerStream.Contracts.Avro;
 using OpowerStream.Domain;
 
 namespace OpowerStream.Contracts;
 
-/// <summary>Encodes <see cref="RejectedRowEvent"/> as a single-object Avro event of rejected-row.avsc, and back.</summary>
-public sealed class RejectedRowSerializer : SingleObjectSerializer
+/// <summary>
+/// Encodes <see cref="RejectedRowEvent"/> as a single-object Avro event of rejected-row.avsc, and
+/// decodes it, or an event of any earlier version of the schema, back.
+/// </summary>
+public sealed class RejectedRowSerializer : SingleObjectSerializer<RejectedRowEvent>
 {
     private const string RecordName = "opowerstream.events.RejectedRowEvent";
 
@@ -20,10 +24,10 @@ public sealed class RejectedRowSerializer : SingleObjectSerializer
     ];
 
     private static readonly Lazy<RejectedRowSerializer> LazyInstance =
-        new(() => new RejectedRowSerializer(EventSchemas.Load(EventSchemas.RejectedRowFileName)));
+        new(() => new RejectedRowSerializer(EventSchemas.Load(EventSchemas.RejectedRowFileName), EventSchemas.History(EventSchemas.RejectedRowFileName)));
 
-    internal RejectedRowSerializer(string schemaJson)
-        : base(schemaJson, RecordName, Fields, $"The dead-letter event schema ({EventSchemas.RejectedRowFileName})", $"dead-letter event {RecordName}")
+    internal RejectedRowSerializer(string schemaJson, IReadOnlyList<string> publishedSchemaJsons)
+        : base(schemaJson, publishedSchemaJsons, RecordName, Fields, $"The dead-letter event schema ({EventSchemas.RejectedRowFileName})", $"dead-letter event {RecordName}")
     {
     }
 
@@ -44,25 +48,24 @@ public sealed class RejectedRowSerializer : SingleObjectSerializer
         return buffer.WrittenSpan.ToArray();
     }
 
-    public RejectedRowEvent Deserialize(ReadOnlySpan<byte> singleObject)
-    {
-        var reader = OpenEvent(singleObject);
-        var entityName = reader.ReadString();
-        if (!EntityNames.TryParse(entityName, out var entity))
-        {
-            throw new AvroContractException($"Malformed dead-letter event: unknown entity '{entityName}'.");
-        }
+    private protected override RejectedRowEvent Read(ref AvroReader reader) => new(
+        EntityOf(reader.ReadString()),
+        EventFields.ReadLineage(ref reader),
+        Rule: reader.ReadString(),
+        Field: EventFields.ReadNullableString(ref reader),
+        Message: reader.ReadString(),
+        RawRow: reader.ReadString(),
+        OriginalEvent: reader.ReadBytes());
 
-        var rejected = new RejectedRowEvent(
-            entity,
-            EventFields.ReadLineage(ref reader),
-            Rule: reader.ReadString(),
-            Field: EventFields.ReadNullableString(ref reader),
-            Message: reader.ReadString(),
-            RawRow: reader.ReadString(),
-            OriginalEvent: reader.ReadBytes());
-        return reader.IsAtEnd
-            ? rejected
-            : throw new AvroContractException($"Malformed dead-letter event: {reader.Remaining} bytes left after the event.");
-    }
+    private protected override RejectedRowEvent FromRecord(GenericRecord record) => new(
+        EntityOf((string)record["entity"]),
+        EventFields.LineageFrom(record),
+        Rule: (string)record["rule"],
+        Field: (string?)record["field"],
+        Message: (string)record["message"],
+        RawRow: (string)record["raw_row"],
+        OriginalEvent: (byte[])record["original_event"]);
+
+    private Entity EntityOf(string name) =>
+        EntityNames.TryParse(name, out var entity) ? entity : throw Malformed($"unknown entity '{name}'");
 }

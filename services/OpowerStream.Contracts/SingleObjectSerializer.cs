@@ -1,29 +1,88 @@
 using System.Buffers;
+using System.Globalization;
+using Avro;
+using Avro.Generic;
+using Avro.IO;
 using OpowerStream.Contracts.Avro;
 
 namespace OpowerStream.Contracts;
 
 /// <summary>
-/// What every event serializer shares: its .avsc schema, checked when loaded against the fields the code
-/// writes and reads (a schema edit the code does not follow fails at start, not on the wire), the
-/// schema's fingerprint, and the single-object framing around each event's body.
+/// What every event serializer shares: its .avsc schema as Apache.Avro parses it, checked when loaded
+/// against the fields the code writes and reads (a schema edit the code does not follow fails at start,
+/// not on the wire), the schema's fingerprint, the single-object framing around each event's body, and
+/// the reading of every published version. An event of the current schema goes through the
+/// hand-written reader (the hot path); one written with an earlier version is resolved to the current
+/// schema by Apache.Avro (Avro's resolution rules: added fields take their defaults) and mapped to the
+/// same <typeparamref name="TEvent"/>; any other fingerprint is not ours.
 /// </summary>
-public abstract class SingleObjectSerializer
+public abstract class SingleObjectSerializer<TEvent>
 {
     private readonly string eventDescription;
+    private readonly Dictionary<ulong, GenericDatumReader<GenericRecord>> earlierVersions;
 
     private protected SingleObjectSerializer(
-        string schemaJson, string recordName, IReadOnlyList<(string Name, string Type)> fields, string schemaDescription, string eventDescription)
+        string schemaJson,
+        IReadOnlyList<string> publishedSchemaJsons,
+        string recordName,
+        IReadOnlyList<(string Name, string Type)> fields,
+        string schemaDescription,
+        string eventDescription)
     {
-        Fingerprint = SchemaShape.RequireRecord(schemaJson, recordName, fields, schemaDescription).Fingerprint;
+        ArgumentNullException.ThrowIfNull(publishedSchemaJsons);
+        CurrentSchema = SchemaShape.RequireRecord(schemaJson, recordName, fields, schemaDescription);
+        Fingerprint = FingerprintOf(CurrentSchema);
         SchemaJson = schemaJson;
         this.eventDescription = eventDescription;
+
+        var published = publishedSchemaJsons.Select(Schema.Parse).ToList();
+        var unreadable = SchemaCompatibility.UnreadableVersions(CurrentSchema, published);
+        if (unreadable.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"{schemaDescription} cannot read every published version of itself, so their events would be lost: {string.Join("; ", unreadable)}.");
+        }
+
+        // Shared between threads: Apache.Avro resolves the two schemas once, when the reader is built.
+        earlierVersions = published
+            .Where(version => FingerprintOf(version) != Fingerprint)
+            .ToDictionary(FingerprintOf, version => new GenericDatumReader<GenericRecord>(version, CurrentSchema));
     }
 
     public string SchemaJson { get; }
 
+    /// <summary>The current schema, that events are written with, for Apache.Avro's datum readers and writers.</summary>
+    public RecordSchema CurrentSchema { get; }
+
     /// <summary>CRC-64-AVRO of the schema's canonical form, as carried in each event's header.</summary>
     public ulong Fingerprint { get; }
+
+    /// <summary>Whether an event with this fingerprint is one this serializer reads: the current schema or an earlier version.</summary>
+    public bool Reads(ulong fingerprint) => fingerprint == Fingerprint || earlierVersions.ContainsKey(fingerprint);
+
+    public TEvent Deserialize(ReadOnlySpan<byte> singleObject)
+    {
+        var fingerprint = SingleObjectEncoding.ReadFingerprint(singleObject);
+        var body = singleObject[SingleObjectEncoding.HeaderLength..];
+        if (fingerprint == Fingerprint)
+        {
+            var reader = new AvroReader(body);
+            var decoded = Read(ref reader);
+            return reader.IsAtEnd ? decoded : throw BytesLeft(reader.Remaining);
+        }
+
+        return earlierVersions.TryGetValue(fingerprint, out var resolver)
+            ? FromRecord(Resolve(resolver, body))
+            : throw new AvroContractException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Unknown schema fingerprint 0x{fingerprint:x16}: expected 0x{Fingerprint:x16} ({eventDescription}) or an earlier version of it{string.Concat(earlierVersions.Keys.Select(known => $", 0x{known:x16}"))}."));
+    }
+
+    /// <summary>Reads the body of an event of the current schema (the hand-written hot path).</summary>
+    private protected abstract TEvent Read(ref AvroReader reader);
+
+    /// <summary>The event from a record Apache.Avro resolved to the current schema (an event of an earlier version).</summary>
+    private protected abstract TEvent FromRecord(GenericRecord record);
 
     /// <summary>Writes the single-object header to <paramref name="output"/> and returns a writer for the body.</summary>
     private protected AvroWriter StartEvent(IBufferWriter<byte> output)
@@ -32,7 +91,28 @@ public abstract class SingleObjectSerializer
         return new AvroWriter(output);
     }
 
-    /// <summary>A reader over the body of <paramref name="singleObject"/>, once its header named this schema.</summary>
-    private protected AvroReader OpenEvent(ReadOnlySpan<byte> singleObject) =>
-        new(SingleObjectEncoding.GetBody(singleObject, Fingerprint, eventDescription));
+    private protected AvroContractException Malformed(string problem) => new($"Malformed {eventDescription}: {problem}.");
+
+    private static ulong FingerprintOf(Schema schema) => unchecked((ulong)SchemaNormalization.ParsingFingerprint64(schema));
+
+    private GenericRecord Resolve(GenericDatumReader<GenericRecord> resolver, ReadOnlySpan<byte> body)
+    {
+        using var stream = new MemoryStream(body.ToArray(), writable: false);
+        GenericRecord record;
+        try
+        {
+            record = resolver.Read(null!, new BinaryDecoder(stream));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Apache.Avro reports malformed input with assorted types (AvroException, end of stream,
+            // an index out of range for a bad union branch): all mean the event is poison.
+            throw new AvroContractException($"Malformed {eventDescription} of schema 0x{FingerprintOf(resolver.WriterSchema):x16}: {e.Message}", e);
+        }
+
+        return stream.Position == stream.Length ? record : throw BytesLeft(stream.Length - stream.Position);
+    }
+
+    private AvroContractException BytesLeft(long count) =>
+        Malformed(string.Create(CultureInfo.InvariantCulture, $"{count} bytes left after the event"));
 }

@@ -50,6 +50,7 @@ public sealed class FileExtractor(
     public const string FileHeader = "opower.file";
     public const string FileTimestampHeader = "opower.file_timestamp";
     public const string LineHeader = "opower.line";
+    public const string ContentGenerationHeader = "opower.content_generation";
 
     private const int ReadBufferBytes = 1 << 20;
     private const int RowsBetweenGateChecks = 5_000;
@@ -189,7 +190,7 @@ public sealed class FileExtractor(
                 // Trimmed as the consumer's validator reads it: one meter's rows share a partition however they were padded.
                 Key = row.TrimmedValue(keyIndex).ToArray(),
                 Value = serializer.Serialize(row),
-                Headers = lineage?.For(row.Lineage.Line),
+                Headers = lineage?.For(row.Lineage),
             };
             producer.Produce(topic, message, deliveries.OnDelivery, ct);
             if (++rows % RowsBetweenGateChecks == 0)
@@ -264,19 +265,33 @@ public sealed class FileExtractor(
     }
 
     /// <summary>
-    /// A row event's lineage as Kafka headers. The file and its timestamp are encoded once per file
-    /// and shared by every row's headers; only the line is encoded per row (ASCII decimal).
+    /// A row event's lineage as Kafka headers. The file, its timestamp and the content generation are
+    /// encoded once per file and shared by every row's headers; only the line is encoded per row (ASCII decimal).
     /// </summary>
     private sealed class LineageHeaders(string fileName, long fileTimestamp)
     {
         private readonly Header file = new(FileHeader, Encoding.UTF8.GetBytes(fileName));
         private readonly Header timestamp = new(FileTimestampHeader, Encoding.ASCII.GetBytes(fileTimestamp.ToString(CultureInfo.InvariantCulture)));
+        private Header? contentGeneration;
+        private int contentGenerationValue;
 
-        public Headers For(long line)
+        public Headers For(Lineage lineage)
         {
             Span<byte> digits = stackalloc byte[20];
-            Utf8Formatter.TryFormat(line, digits, out var written);
-            return [file, timestamp, new Header(LineHeader, digits[..written].ToArray())];
+            Utf8Formatter.TryFormat(lineage.Line, digits, out var written);
+            return [file, timestamp, new Header(LineHeader, digits[..written].ToArray()), ContentGeneration(lineage.ContentGeneration)];
+        }
+
+        // Taken from each row's lineage, so header and event cannot disagree; built again only when it changes.
+        private Header ContentGeneration(int generation)
+        {
+            if (contentGeneration is null || contentGenerationValue != generation)
+            {
+                contentGeneration = new Header(ContentGenerationHeader, Encoding.ASCII.GetBytes(generation.ToString(CultureInfo.InvariantCulture)));
+                contentGenerationValue = generation;
+            }
+
+            return contentGeneration;
         }
     }
 }

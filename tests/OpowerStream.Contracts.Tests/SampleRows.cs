@@ -5,7 +5,7 @@ namespace OpowerStream.Contracts.Tests;
 /// <summary>Rows exercising the awkward values: nulls, empty strings, padding, non-ASCII, defects.</summary>
 internal static class SampleRows
 {
-    public static readonly Lineage Lineage = new("intervals_interval15_20260131235959.tsv", 20260131235959, 42);
+    public static readonly Lineage Lineage = new("intervals_interval15_20260131235959.tsv", 20260131235959, 42, ContentGeneration: 3);
 
     public static TheoryData<Entity> Entities => [.. Enum.GetValues<Entity>()];
 

@@ -220,12 +220,16 @@ public sealed class ExtractorServiceTests(KafkaFixture kafka, PostgresFixture po
 
         var rows = TopicReader.Read(kafka.BootstrapServers, scenario.Topics.Rows(Entity.Rate), 3, 2, TimeSpan.FromSeconds(20));
         Assert.Equal(
-            [(good, "20240101000000", "2"), (good, "20240101000000", "3")],
-            rows.Select(r => (Header(r, FileExtractor.FileHeader), Header(r, FileExtractor.FileTimestampHeader), Header(r, FileExtractor.LineHeader)))
+            [(good, "20240101000000", "2", "1"), (good, "20240101000000", "3", "1")],
+            rows.Select(r => (Header(r, FileExtractor.FileHeader), Header(r, FileExtractor.FileTimestampHeader), Header(r, FileExtractor.LineHeader),
+                    Header(r, FileExtractor.ContentGenerationHeader)))
                 .OrderBy(h => h.Item3, StringComparer.Ordinal).ToArray());
-        Assert.All(rows, r => Assert.Equal(
-            int.Parse(Header(r, FileExtractor.LineHeader), CultureInfo.InvariantCulture),
-            RawRowSerializer.For(Entity.Rate).Deserialize(r.Message.Value).Lineage.Line));
+        Assert.All(rows, r =>
+        {
+            var lineage = RawRowSerializer.For(Entity.Rate).Deserialize(r.Message.Value).Lineage;
+            Assert.Equal(Header(r, FileExtractor.LineHeader), lineage.Line.ToString(CultureInfo.InvariantCulture));
+            Assert.Equal(Header(r, FileExtractor.ContentGenerationHeader), lineage.ContentGeneration.ToString(CultureInfo.InvariantCulture));
+        });
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 
@@ -26,17 +25,6 @@ public ref struct AvroReader
     public readonly int Remaining => input.Length - Position;
 
     public readonly bool IsAtEnd => Position == input.Length;
-
-    public bool ReadBoolean()
-    {
-        var value = ReadRaw(1, "boolean")[0];
-        return value switch
-        {
-            0 => false,
-            1 => true,
-            _ => throw Malformed($"boolean byte {value} is neither 0 nor 1"),
-        };
-    }
 
     public int ReadInt()
     {
@@ -69,10 +57,6 @@ public ref struct AvroReader
 
         throw Malformed("varint longer than 10 bytes");
     }
-
-    public float ReadFloat() => BinaryPrimitives.ReadSingleLittleEndian(ReadRaw(sizeof(float), "float"));
-
-    public double ReadDouble() => BinaryPrimitives.ReadDoubleLittleEndian(ReadRaw(sizeof(double), "double"));
 
     /// <summary>The bytes of a length-prefixed value, without copying them.</summary>
     public ReadOnlySpan<byte> ReadBytesSpan() => ReadRaw(ReadLength("bytes"), "bytes");
@@ -111,31 +95,12 @@ public ref struct AvroReader
         }
     }
 
-    public ReadOnlySpan<byte> ReadFixed(int size) => ReadRaw(size, "fixed");
-
     public int ReadUnionIndex(int branchCount)
     {
         var index = ReadLong();
         return index >= 0 && index < branchCount
             ? (int)index
             : throw Malformed($"union branch {index} does not exist (the union has {branchCount})");
-    }
-
-    /// <summary>
-    /// Reads a block count of an array or map: 0 ends it; a negative count is followed by the block's
-    /// byte size, which is checked and skipped. Every item takes at least one byte, so a count larger
-    /// than the remaining input is malformed (this refuses long arrays of nulls at the end of input).
-    /// </summary>
-    public long ReadBlockCount()
-    {
-        var count = ReadLong();
-        if (count < 0)
-        {
-            count = count == long.MinValue ? throw Malformed("block count out of range") : -count;
-            ReadLength("block size");
-        }
-
-        return count <= Remaining ? count : throw Malformed($"block of {count} items but only {Remaining} bytes remain");
     }
 
     private int ReadLength(string what)

@@ -1,13 +1,13 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Text;
 
 namespace OpowerStream.Contracts.Avro;
 
 /// <summary>
-/// Avro binary encoding of primitive values, written straight into a buffer writer (no intermediate
-/// arrays). Complex types are compositions: a union is its branch index then the value, a record its
-/// fields in order, an array or map blocks of <c>count, items</c> ended by a zero count.
+/// Avro binary encoding of the values our events hold, written straight into a buffer writer (no
+/// intermediate arrays): the hot path, measured faster than Apache.Avro's BinaryEncoder and proven
+/// byte-identical to its GenericDatumWriter by the tests. A union is its branch index then the value,
+/// a record its fields in order.
 /// </summary>
 public readonly ref struct AvroWriter
 {
@@ -20,12 +20,6 @@ public readonly ref struct AvroWriter
     {
         ArgumentNullException.ThrowIfNull(output);
         this.output = output;
-    }
-
-    public void WriteBoolean(bool value)
-    {
-        output.GetSpan(1)[0] = value ? (byte)1 : (byte)0;
-        output.Advance(1);
     }
 
     public void WriteInt(int value) => WriteLong(value);
@@ -46,26 +40,14 @@ public readonly ref struct AvroWriter
         output.Advance(length);
     }
 
-    public void WriteFloat(float value)
-    {
-        BinaryPrimitives.WriteSingleLittleEndian(output.GetSpan(sizeof(float)), value);
-        output.Advance(sizeof(float));
-    }
-
-    public void WriteDouble(double value)
-    {
-        BinaryPrimitives.WriteDoubleLittleEndian(output.GetSpan(sizeof(double)), value);
-        output.Advance(sizeof(double));
-    }
-
     public void WriteBytes(ReadOnlySpan<byte> value)
     {
         WriteLong(value.Length);
-        WriteFixed(value);
+        WriteRaw(value);
     }
 
-    /// <summary>Writes the bytes as they are, without a length: Avro's <c>fixed</c>, or pre-encoded data.</summary>
-    public void WriteFixed(ReadOnlySpan<byte> value)
+    /// <summary>Writes the bytes as they are, without a length.</summary>
+    private void WriteRaw(ReadOnlySpan<byte> value)
     {
         value.CopyTo(output.GetSpan(value.Length));
         output.Advance(value.Length);
@@ -98,6 +80,4 @@ public readonly ref struct AvroWriter
 
     public void WriteUnionIndex(int branch) => WriteLong(branch);
 
-    /// <summary>Starts a block of an array or map; a count of zero ends the array or map.</summary>
-    public void WriteBlockCount(long count) => WriteLong(count);
 }

@@ -36,26 +36,11 @@ public static class SingleObjectEncoding
         return true;
     }
 
-    /// <summary>
-    /// The body of an event written with the schema whose fingerprint is <paramref name="expectedFingerprint"/>;
-    /// <paramref name="expectedSchema"/> names that schema in the error message.
-    /// </summary>
-    public static ReadOnlySpan<byte> GetBody(ReadOnlySpan<byte> singleObject, ulong expectedFingerprint, string expectedSchema)
-    {
-        if (!TryReadFingerprint(singleObject, out var fingerprint))
-        {
-            throw new AvroContractException(string.Create(
+    /// <summary>The fingerprint in the header of <paramref name="singleObject"/>; throws if it has no single-object header.</summary>
+    public static ulong ReadFingerprint(ReadOnlySpan<byte> singleObject) =>
+        TryReadFingerprint(singleObject, out var fingerprint)
+            ? fingerprint
+            : throw new AvroContractException(string.Create(
                 CultureInfo.InvariantCulture,
                 $"Not an Avro single-object encoded event: expected the marker C3 01 and a fingerprint, got {Convert.ToHexString(singleObject[..Math.Min(singleObject.Length, HeaderLength)])} ({singleObject.Length} bytes)."));
-        }
-
-        if (fingerprint != expectedFingerprint)
-        {
-            throw new AvroContractException(string.Create(
-                CultureInfo.InvariantCulture,
-                $"Unknown schema fingerprint 0x{fingerprint:x16}: expected 0x{expectedFingerprint:x16} ({expectedSchema})."));
-        }
-
-        return singleObject[HeaderLength..];
-    }
 }
