@@ -111,6 +111,34 @@ public abstract class PipelineStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_newer_content_of_the_same_file_wins_on_a_lower_line_and_the_older_content_never_wins_back()
+    {
+        await Store.ApplyIntervalsAsync(Batch([Interval("SP1", 1m, line: 9)]), CancellationToken.None);
+        await Store.ApplyIntervalsAsync(Batch([Interval("SP1", 2m, line: 2) with { Sequence = new SourceSequence(IntervalFileTimestamp, IntervalFile, 2, 2) }]), CancellationToken.None);
+        await Store.ApplyIntervalsAsync(Batch([Interval("SP1", 3m, line: 50)]), CancellationToken.None);
+        await Store.ApplyRatesAsync(
+            Batch([Rate(1, "R-NEW", Utc(2018, 1, 1)) with { Sequence = Sequence(1) with { ContentGeneration = 2 } }]), CancellationToken.None);
+        await Store.ApplyRatesAsync(
+            Batch([Rate(1, "R-OLD", Utc(2018, 1, 1)) with { Sequence = Sequence(1) with { Line = 40 } }]), CancellationToken.None);
+
+        var read = Assert.Single(await ReadIntervalsAsync());
+        Assert.Equal((2m, 2L, 2), (read.UsageValue, read.Sequence.Line, read.Sequence.ContentGeneration));
+        Assert.Equal("R-NEW", Assert.Single(await ReadPeriodsAsync()).Version.RateCode);
+    }
+
+    [Fact]
+    public async Task The_ledger_keeps_the_content_generation_the_re_sends_and_the_file_with_the_same_content()
+    {
+        var entry = Ledger(IntervalFile, FileStatus.Published, 3) with { ContentGeneration = 4, Resends = 2, SameContentAs = "opwr_earlier.gz" };
+
+        await Store.RecordFileAsync(entry, CancellationToken.None);
+
+        Assert.Equal(entry, Assert.Single(await Store.FindFilesAsync(IntervalFile, "none", CancellationToken.None)));
+        var file = Assert.Single(await Store.GetFilesAsync(CancellationToken.None));
+        Assert.Equal((2, "opwr_earlier.gz"), (file.Resends, file.SameContentAs));
+    }
+
+    [Fact]
     public async Task An_equal_timestamp_is_ordered_by_file_name_ordinally()
     {
         // 'B' (0x42) sorts before 'a' (0x61) ordinally, unlike in a linguistic collation.
