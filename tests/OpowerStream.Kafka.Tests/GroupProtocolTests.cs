@@ -17,10 +17,7 @@ public sealed class GroupProtocolTests
     public void The_brokers_initial_rebalance_delay_holds_back_a_new_groups_first_assignment()
     {
         using var cluster = MockKafkaCluster.Start();
-        cluster.SetGroupInitialRebalanceDelay(TimeSpan.FromMinutes(1));
-        cluster.CreateTopic(Topic, 2);
-        using var member = TestClients.GroupMember(cluster.BootstrapServers, KafkaFixture.UniqueGroup("delayed"));
-        member.Subscribe(Topic);
+        using var member = MemberOfANewGroupWaitingAMinute(cluster, "delayed");
 
         PollFor(member, TimeSpan.FromSeconds(4));
 
@@ -48,10 +45,7 @@ public sealed class GroupProtocolTests
         // librdkafka 2.0.2 aborted the process here (librdkafka#4312, fixed in 2.3.0), so consumers used to wait for
         // their first assignment before closing. Were it still so, this test process would die.
         using var cluster = MockKafkaCluster.Start();
-        cluster.SetGroupInitialRebalanceDelay(TimeSpan.FromMinutes(1));
-        cluster.CreateTopic(Topic, 2);
-        using var member = TestClients.GroupMember(cluster.BootstrapServers, KafkaFixture.UniqueGroup("early-close"));
-        member.Subscribe(Topic);
+        using var member = MemberOfANewGroupWaitingAMinute(cluster, "early-close");
         PollFor(member, TimeSpan.FromMilliseconds(500));
         Assert.Empty(member.Assignment);
 
@@ -101,6 +95,16 @@ public sealed class GroupProtocolTests
             .GetAwaiter().GetResult());
 
         Assert.Contains(refusal.Results.Single().Partitions, p => p.Error.Code == ErrorCode.UnknownMemberId);
+    }
+
+    /// <summary>A subscribed member of a new group on a cluster whose brokers hold a new group's first assignment for a minute.</summary>
+    private static IConsumer<string, string> MemberOfANewGroupWaitingAMinute(MockKafkaCluster cluster, string group)
+    {
+        cluster.SetGroupInitialRebalanceDelay(TimeSpan.FromMinutes(1));
+        cluster.CreateTopic(Topic, 2);
+        var member = TestClients.GroupMember(cluster.BootstrapServers, KafkaFixture.UniqueGroup(group));
+        member.Subscribe(Topic);
+        return member;
     }
 
     private static void PollFor(IConsumer<string, string> member, TimeSpan time, Func<bool>? until = null)
