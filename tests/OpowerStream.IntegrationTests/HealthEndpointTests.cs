@@ -79,4 +79,33 @@ public sealed class HealthEndpointTests(KafkaFixture kafka, PostgresFixture post
             await host.StopAsync();
         }
     }
+
+    [Fact]
+    public async Task A_true_re_send_is_counted_apart_in_the_duplicate_files_metric()
+    {
+        await using var scenario = await PipelineScenario.CreateAsync(kafka, postgres, StoreKind.Sqlite, output, "duplicate-metric");
+        var name = AccountFileName(20260201000000);
+        var content = Accounts(("SA1", "R-A", "2020-01-01"));
+        scenario.Drop(name, content);
+        Assert.True((await scenario.RunOnceAsync(Entity.Rate)).Succeeded);
+        scenario.Drop(name, content);
+        scenario.Settings["Health:Port"] = "0";
+
+        using var host = scenario.BuildHost(consumers: null, extractor: true);
+        await host.StartAsync();
+        try
+        {
+            var outcomes = await host.Services.GetRequiredService<ExtractionRun>().Completed.WaitAsync(TimeSpan.FromMinutes(1));
+            Assert.Equal([FileOutcomeKind.Duplicate], outcomes.Select(o => o.Kind));
+
+            var (_, metrics, _) = await GetAsync(host.Services.GetRequiredService<HealthEndpoint>().Address!, "/metrics");
+            Assert.Equal(1, Sample(metrics, "opowerstream_files_duplicate_total{entity=\"rates\"}"));
+            Assert.Empty(ServiceEndpoints.Samples(metrics, "opowerstream_files_refused_total"));
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
 }
