@@ -53,3 +53,9 @@ public readonly record struct DayCompleteness(IntervalSeries Series, DateOnly Da
         }
     }
 }
+
+/// <summary>The local days from <see cref="First"/> to <see cref="Last"/>, both included.</summary>
+public readonly record struct DayRange(DateOnly First, DateOnly Last)
+{
+    public int Days => Last.DayNumber - First.DayNumber + 1;
+}

@@ -1,6 +1,9 @@
 using System.Data.Common;
 using Npgsql;
 using NpgsqlTypes;
+using OpowerStream.Domain;
+using OpowerStream.Domain.Completeness;
+using OpowerStream.Storage.Batching;
 using OpowerStream.Storage.Relational;
 
 namespace OpowerStream.Storage.Postgres;
@@ -13,13 +16,13 @@ internal sealed class PostgresPipelineStore : RelationalPipelineStore
 {
     private readonly NpgsqlDataSource dataSource;
 
-    private PostgresPipelineStore(NpgsqlDataSource dataSource)
-        : base(PostgresColumnValues.Instance)
+    private PostgresPipelineStore(NpgsqlDataSource dataSource, TimeZoneInfo utilityTimeZone)
+        : base(PostgresColumnValues.Instance, utilityTimeZone)
     {
         this.dataSource = dataSource;
     }
 
-    public static async Task<IPipelineStore> OpenAsync(string connectionString, CancellationToken ct)
+    public static async Task<IPipelineStore> OpenAsync(string connectionString, TimeZoneInfo utilityTimeZone, CancellationToken ct)
     {
         // Pooled sessions keep their temporary staging tables instead of being reset (DISCARD ALL) each
         // time they return to the pool; the store sets no other session state.
@@ -33,7 +36,7 @@ internal sealed class PostgresPipelineStore : RelationalPipelineStore
                     .ConfigureAwait(false);
             }
 
-            return new PostgresPipelineStore(dataSource);
+            return new PostgresPipelineStore(dataSource, utilityTimeZone);
         }
         catch
         {
@@ -45,13 +48,64 @@ internal sealed class PostgresPipelineStore : RelationalPipelineStore
     protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken ct) =>
         await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
 
-    /// <summary>
-    /// Binary COPY of the rows into the session's staging table for <paramref name="table"/>, then one
-    /// set-based upsert from it. COPY streams: the server parses rows while the client still writes them,
-    /// with no per-column arrays to build first. The staging table is created once per physical connection
-    /// (the pool keeps sessions, see <see cref="OpenAsync"/>) and emptied by every commit.
-    /// </summary>
+    /// <summary>The rows staged (<see cref="StageAsync"/>), then one set-based upsert from the staging table.</summary>
     protected override async Task WriteRowsAsync<T>(
+        DbConnection connection, DbTransaction transaction, StoreTable<T> table, IReadOnlyCollection<T> rows, CancellationToken ct)
+    {
+        var staging = await StageAsync(connection, transaction, table, rows, ct).ConfigureAwait(false);
+        // Key order keeps row locks in one order across concurrent writers (no deadlock cycles).
+        await using var upsert = connection.Command(transaction,
+            table.InsertSql($"SELECT {table.ColumnList} FROM {staging} ORDER BY {table.KeyList}"));
+        await upsert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The same upsert, returning the rows it wrote: <c>xmax = 0</c> marks a freshly inserted row version, and
+    /// for a replaced one the main query reads the stored estimate flag, which it still sees as it was
+    /// (a statement's parts share one snapshot; only RETURNING shows the CTE's writes). Only rows that change a
+    /// count come back: new keys, and replaced ones whose flag moved to or from an estimate.
+    /// </summary>
+    protected override async Task<IReadOnlyList<AppliedInterval>> WriteIntervalsAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyCollection<IntervalRead> rows, CancellationToken ct)
+    {
+        var table = Tables.Intervals;
+        var staging = await StageAsync(connection, transaction, table, rows, ct).ConfigureAwait(false);
+        var keys = string.Join(", ", table.Keys.Select(key => key.Name));
+        var sameKey = string.Join(" AND ", table.Keys.Select(key => $"stored.{key.Name} = written.{key.Name}"));
+        await using var upsert = connection.Command(transaction, $"""
+            WITH written AS (
+                {table.InsertSql($"SELECT {table.ColumnList} FROM {staging} ORDER BY {table.KeyList}")}
+                RETURNING {keys}, is_estimate = 'E' AS is_estimate, xmax = 0 AS inserted
+            ), previous AS (
+                SELECT written.*, CASE WHEN inserted THEN false
+                    ELSE (SELECT stored.is_estimate = 'E' FROM {table.Name} stored WHERE {sameKey}) END AS was_estimate
+                FROM written
+            )
+            SELECT {keys}, is_estimate, inserted, COALESCE(was_estimate, false) FROM previous
+            WHERE inserted OR is_estimate <> COALESCE(was_estimate, false)
+            """);
+        var applied = new List<AppliedInterval>();
+        var reader = await upsert.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                applied.Add(new AppliedInterval(
+                    new IntervalSeries(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3)),
+                    reader.GetFieldValue<DateTime>(4), reader.GetBoolean(5), reader.GetBoolean(6), reader.GetBoolean(7)));
+            }
+        }
+
+        return applied;
+    }
+
+    /// <summary>
+    /// Binary COPY of the rows into the session's staging table for <paramref name="table"/>; its name. COPY
+    /// streams: the server parses rows while the client still writes them, with no per-column arrays to build
+    /// first. The staging table is created once per physical connection (the pool keeps sessions, see
+    /// <see cref="OpenAsync"/>) and emptied by every commit.
+    /// </summary>
+    private static async Task<string> StageAsync<T>(
         DbConnection connection, DbTransaction transaction, StoreTable<T> table, IReadOnlyCollection<T> rows, CancellationToken ct)
     {
         var npgsql = (NpgsqlConnection)connection;
@@ -80,10 +134,7 @@ internal sealed class PostgresPipelineStore : RelationalPipelineStore
             await import.CompleteAsync(ct).ConfigureAwait(false);
         }
 
-        // Key order keeps row locks in one order across concurrent writers (no deadlock cycles).
-        await using var upsert = connection.Command(transaction,
-            table.InsertSql($"SELECT {table.ColumnList} FROM {staging} ORDER BY {table.KeyList}"));
-        await upsert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        return staging;
     }
 
     private static void Write(NpgsqlBinaryImporter import, object? value, ColumnType type)

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using OpowerStream.Domain;
+using OpowerStream.Domain.Completeness;
 using OpowerStream.Domain.Rates;
 using OpowerStream.Storage.Batching;
 
@@ -11,7 +12,7 @@ namespace OpowerStream.Storage.Relational;
 /// and every read. A subclass supplies connections, its value representation and the bulk write
 /// of a table's rows (parameterized statements for SQLite, binary COPY for PostgreSQL).
 /// </summary>
-internal abstract class RelationalPipelineStore(IColumnValues columnValues) : IPipelineStore
+internal abstract class RelationalPipelineStore(IColumnValues columnValues, TimeZoneInfo utilityTimeZone) : IPipelineStore
 {
     // A reject resolved by a redrive was counted as rejected when first consumed: it moves to applied.
     private const string FilesSql = """
@@ -51,6 +52,14 @@ internal abstract class RelationalPipelineStore(IColumnValues columnValues) : IP
     protected abstract Task WriteRowsAsync<T>(
         DbConnection connection, DbTransaction transaction, StoreTable<T> table, IReadOnlyCollection<T> rows, CancellationToken ct);
 
+    /// <summary>
+    /// Inserts interval reads (at most one per key) with the sequence guard, and tells which of them it wrote:
+    /// new keys, and stored keys replaced with the estimate flag they held. Completeness is counted from this,
+    /// in the same transaction, without reading the intervals again.
+    /// </summary>
+    protected abstract Task<IReadOnlyList<AppliedInterval>> WriteIntervalsAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyCollection<IntervalRead> rows, CancellationToken ct);
+
     /// <summary>A condition "<paramref name="column"/> is one of the list in <paramref name="parameter"/>".</summary>
     protected abstract string IsOneOfSql(string column, string parameter);
 
@@ -59,16 +68,24 @@ internal abstract class RelationalPipelineStore(IColumnValues columnValues) : IP
 
     public abstract ValueTask DisposeAsync();
 
+    public TimeZoneInfo UtilityTimeZone { get; } = utilityTimeZone;
+
     public Task ApplyIntervalsAsync(StoreBatch<IntervalRead> batch, CancellationToken ct) =>
-        ApplyAsync(batch, (connection, transaction, token) => WriteAsync(
-            connection,
-            transaction,
-            Tables.Intervals,
-            LatestByKey.Select(
+        ApplyAsync(batch, async (connection, transaction, token) =>
+        {
+            var rows = LatestByKey.Select(
                 batch.Rows,
                 row => (row.ServicePointId, row.ServiceQuantityIdentifier, row.Units, row.IntervalMinutes, row.IntervalEndUtc),
-                row => row.Sequence),
-            token), ct);
+                row => row.Sequence);
+            if (rows.Count == 0)
+            {
+                return;
+            }
+
+            var applied = await WriteIntervalsAsync(connection, transaction, rows, token).ConfigureAwait(false);
+            await WriteAsync(connection, transaction, Tables.IntervalCompleteness, CompletenessDeltas.Of(applied, UtilityTimeZone), token)
+                .ConfigureAwait(false);
+        }, ct);
 
     public Task ApplyServiceQuantitiesAsync(StoreBatch<ServiceQuantity> batch, CancellationToken ct) =>
         ApplyAsync(batch, (connection, transaction, token) => WriteAsync(
@@ -156,6 +173,62 @@ internal abstract class RelationalPipelineStore(IColumnValues columnValues) : IP
     }
 
     public IAsyncEnumerable<IntervalRead> ReadIntervalsAsync(CancellationToken ct) => ReadAllAsync(Tables.Intervals, ct);
+
+    public IAsyncEnumerable<DayCount> ReadDayCountsAsync(DateOnly? from, DateOnly? to, CancellationToken ct)
+    {
+        var table = Tables.IntervalCompleteness;
+        var parameters = new List<(string Name, object Value)>();
+        var conditions = new List<string>();
+        if (from is { } first)
+        {
+            conditions.Add("local_date >= @from");
+            parameters.Add(("@from", Tables.LocalDateText(first)));
+        }
+
+        if (to is { } last)
+        {
+            conditions.Add("local_date <= @to");
+            parameters.Add(("@to", Tables.LocalDateText(last)));
+        }
+
+        var where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
+        return ReadAsync($"SELECT {table.ColumnList} FROM {table.Name}{where} ORDER BY {table.KeyList}", table.FromRow, parameters, ct);
+    }
+
+    public async Task<DayRange?> GetIntervalDaysAsync(CancellationToken ct)
+    {
+        DayRange? range = null;
+        var rows = ReadAsync(
+            "SELECT MIN(local_date), MAX(local_date) FROM interval_completeness",
+            row => row.NullableText(0) is { } first ? new DayRange(Tables.LocalDate(first), Tables.LocalDate(row.Text(1))) : (DayRange?)null,
+            [],
+            ct);
+        await foreach (var row in rows.ConfigureAwait(false))
+        {
+            range = row;
+        }
+
+        return range;
+    }
+
+    public async Task<IReadOnlyList<IntervalSeries>> GetIntervalSeriesAsync(CancellationToken ct)
+    {
+        var series = new List<IntervalSeries>();
+        var rows = ReadAsync(
+            """
+            SELECT DISTINCT service_point_id, service_quantity_identifier, units, interval_minutes FROM interval_completeness
+            ORDER BY service_point_id, service_quantity_identifier, units, interval_minutes
+            """,
+            row => new IntervalSeries(row.Text(0), row.Text(1), row.Text(2), row.Int32(3)),
+            [],
+            ct);
+        await foreach (var row in rows.ConfigureAwait(false))
+        {
+            series.Add(row);
+        }
+
+        return series;
+    }
 
     public IAsyncEnumerable<ServiceQuantity> ReadServiceQuantitiesAsync(CancellationToken ct) =>
         ReadAllAsync(Tables.ServiceQuantities, ct);

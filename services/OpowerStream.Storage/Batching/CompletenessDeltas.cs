@@ -1,0 +1,49 @@
+using OpowerStream.Domain;
+using OpowerStream.Domain.Completeness;
+
+namespace OpowerStream.Storage.Batching;
+
+/// <summary>
+/// An interval read the upsert wrote (the sequence guard let it in): a key not stored before, or a stored
+/// one replaced, with the estimate flag it replaced.
+/// </summary>
+internal readonly record struct AppliedInterval(IntervalSeries Series, DateTime IntervalEndUtc, bool IsEstimate, bool Inserted, bool WasEstimate)
+{
+    public static AppliedInterval Of(IntervalRead row, bool inserted, bool wasEstimate) =>
+        new(
+            new IntervalSeries(row.ServicePointId, row.ServiceQuantityIdentifier, row.Units, row.IntervalMinutes),
+            row.IntervalEndUtc, IsEstimateFlag(row.IsEstimate), inserted, wasEstimate);
+
+    /// <summary>Only <c>E</c> is an estimate: <c>A</c> is actual, <c>U</c> customer-reported.</summary>
+    public static bool IsEstimateFlag(char flag) => flag == 'E';
+}
+
+/// <summary>
+/// What one batch changes in the completeness counters, per series and local day: a new interval adds one
+/// received, a replaced one adds nothing; the estimated count follows the flag from the replaced value to
+/// the new one. Rows the guard kept out never reach here, so re-sent, replayed and rejected rows count nothing.
+/// </summary>
+internal static class CompletenessDeltas
+{
+    public static List<DayCount> Of(IReadOnlyCollection<AppliedInterval> applied, TimeZoneInfo zone)
+    {
+        var deltas = new Dictionary<(IntervalSeries Series, DateOnly Day), (long Received, long Estimated)>();
+        foreach (var row in applied)
+        {
+            var received = row.Inserted ? 1 : 0;
+            var estimated = (row.IsEstimate ? 1 : 0) - (row.WasEstimate ? 1 : 0);
+            if (received == 0 && estimated == 0)
+            {
+                continue;
+            }
+
+            var key = (row.Series, LocalDays.Of(row.IntervalEndUtc, row.Series.IntervalMinutes, zone));
+            var sum = deltas.GetValueOrDefault(key);
+            deltas[key] = (sum.Received + received, sum.Estimated + estimated);
+        }
+
+        return [.. deltas
+            .Where(delta => delta.Value != default)
+            .Select(delta => new DayCount(delta.Key.Series, delta.Key.Day, delta.Value.Received, delta.Value.Estimated))];
+    }
+}

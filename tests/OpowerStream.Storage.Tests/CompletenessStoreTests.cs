@@ -1,0 +1,193 @@
+using Microsoft.Data.Sqlite;
+using OpowerStream.Domain;
+using OpowerStream.Domain.Completeness;
+using OpowerStream.Testing;
+
+namespace OpowerStream.Storage.Tests;
+
+/// <summary>
+/// Schema version 4 on both stores: interval completeness per series and local day (America/New_York), kept
+/// as batches apply: distinct intervals count once, the sequence guard's losers and rejected rows never count,
+/// and a correction moves the estimated count.
+/// </summary>
+public abstract class CompletenessStoreTests : IAsyncLifetime
+{
+    private const string File = "opwr_gec_v2-0-5_interval15_20261120060000.gz";
+    private const long FileTimestamp = 20261120060000;
+    private const string LaterFile = "opwr_gec_v2-0-5_interval15_20261121060000.gz";
+    private const long LaterFileTimestamp = 20261121060000;
+    private static readonly TimeZoneInfo NewYork = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
+    private static readonly DateOnly SpringForward = new(2026, 3, 8);
+    private static readonly DateOnly FallBack = new(2026, 11, 1);
+    private static readonly IntervalSeries Meter = new("SP1", "CONSUMED", "KWH", 15);
+
+    private IPipelineStore store = null!;
+
+    protected abstract Task<StoreLocation> CreateLocationAsync();
+
+    public async Task InitializeAsync() => store = await PipelineStores.OpenAsync(await CreateLocationAsync(), NewYork, CancellationToken.None);
+
+    public virtual async Task DisposeAsync() => await store.DisposeAsync();
+
+    [Fact]
+    public async Task Every_interval_of_the_DST_days_counts_on_its_local_day()
+    {
+        await ApplyAsync([.. DayOf(SpringForward, 'A'), .. DayOf(FallBack, 'A'), .. DayOf(FallBack.AddDays(1), 'A')]);
+
+        Assert.Equal(
+            [new DayCount(Meter, SpringForward, 92, 0), new DayCount(Meter, FallBack, 100, 0), new DayCount(Meter, FallBack.AddDays(1), 96, 0)],
+            await CountsAsync());
+        Assert.Equal(new DayRange(SpringForward, FallBack.AddDays(1)), await store.GetIntervalDaysAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_gap_leaves_its_intervals_missing_and_a_later_fill_completes_the_day()
+    {
+        var day = DayOf(FallBack, 'A');
+        var gap = day.Skip(40).Take(8).ToList();
+
+        await ApplyAsync([.. day.Except(gap)]);
+        Assert.Equal(92, Assert.Single(await CountsAsync()).Received);
+
+        await ApplyAsync(gap);
+        Assert.Equal(100, Assert.Single(await CountsAsync()).Received);
+    }
+
+    [Fact]
+    public async Task Re_sent_redelivered_and_stale_rows_count_once()
+    {
+        var day = DayOf(SpringForward, 'E');
+        await ApplyAsync(day);
+
+        await ApplyAsync(day);
+        await ApplyAsync([.. day.Select(row => row with { Sequence = new SourceSequence(LaterFileTimestamp, LaterFile, row.Sequence.Line) })]);
+        await ApplyAsync([.. day.Select(row => row with { Sequence = new SourceSequence(FileTimestamp - 1, File, row.Sequence.Line) })]);
+        await ApplyAsync([day[0], day[0] with { UsageValue = 9m }, day[1]]);
+
+        Assert.Equal([new DayCount(Meter, SpringForward, 92, 92)], await CountsAsync());
+    }
+
+    [Fact]
+    public async Task A_correction_to_actuals_lowers_the_estimated_count_and_a_stale_estimate_does_not_raise_it()
+    {
+        var estimates = DayOf(FallBack, 'E');
+        await ApplyAsync(estimates);
+
+        var corrected = estimates.Take(30)
+            .Select(row => row with { IsEstimate = 'A', Sequence = new SourceSequence(LaterFileTimestamp, LaterFile, row.Sequence.Line) })
+            .ToList();
+        await ApplyAsync(corrected);
+        Assert.Equal([new DayCount(Meter, FallBack, 100, 70)], await CountsAsync());
+
+        // The original estimates again (a replay of the older file): the guard keeps the actuals.
+        await ApplyAsync(estimates.Take(30).ToList());
+        Assert.Equal([new DayCount(Meter, FallBack, 100, 70)], await CountsAsync());
+
+        // Customer-reported is not an estimate; back to an estimate raises the count again.
+        await ApplyAsync([corrected[0] with { IsEstimate = 'U', Sequence = Later(corrected[0], 1) }, corrected[1] with { IsEstimate = 'E', Sequence = Later(corrected[1], 1) }]);
+        Assert.Equal([new DayCount(Meter, FallBack, 100, 71)], await CountsAsync());
+    }
+
+    [Fact]
+    public async Task Rejected_rows_never_count()
+    {
+        var day = DayOf(SpringForward, 'A');
+        var rejects = day.Take(5)
+            .Select(row => new RejectRecord(Entity.Interval.Name(), new Lineage(File, FileTimestamp, row.Sequence.Line), RuleCodes.InvalidDecimal, "usage_value", "bad", "raw"))
+            .ToList();
+
+        await store.ApplyIntervalsAsync(
+            new StoreBatch<IntervalRead>([.. day.Skip(5)], rejects, [.. day.Select(row => new ProcessedRow(File, 0, row.Sequence.Line, row.Sequence.Line < day[5].Sequence.Line))]),
+            CancellationToken.None);
+
+        Assert.Equal([new DayCount(Meter, SpringForward, 87, 0)], await CountsAsync());
+    }
+
+    [Fact]
+    public async Task A_meter_that_stops_keeps_its_last_days_and_every_series_is_listed()
+    {
+        var other = Meter with { ServicePointId = "SP2" };
+        var daily = new IntervalSeries("SP1", "CONSUMED", "KWH", 1440);
+        var days = Enumerable.Range(0, 5).Select(offset => FallBack.AddDays(offset)).ToList();
+        await ApplyAsync([
+            .. days.SelectMany(day => DayOf(day, 'A')),
+            .. days.Take(2).SelectMany(day => DayOf(day, 'A', other)),
+            .. days.Select(day => Read(daily, LocalDays.StartUtc(day.AddDays(1), NewYork), 'E', 1)),
+        ]);
+
+        var inRange = await ToListAsync(store.ReadDayCountsAsync(days[1], days[3], CancellationToken.None));
+
+        Assert.Equal(
+            [
+                new DayCount(Meter, days[1], 96, 0), new DayCount(Meter, days[2], 96, 0), new DayCount(Meter, days[3], 96, 0),
+                new DayCount(daily, days[1], 1, 1), new DayCount(daily, days[2], 1, 1), new DayCount(daily, days[3], 1, 1),
+                new DayCount(other, days[1], 96, 0),
+            ],
+            inRange);
+        Assert.Equal([Meter, daily, other], await store.GetIntervalSeriesAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task An_empty_store_has_no_interval_days()
+    {
+        Assert.Null(await store.GetIntervalDaysAsync(CancellationToken.None));
+        Assert.Empty(await store.GetIntervalSeriesAsync(CancellationToken.None));
+    }
+
+    private Task ApplyAsync(IReadOnlyList<IntervalRead> rows) =>
+        store.ApplyIntervalsAsync(
+            new StoreBatch<IntervalRead>(rows, [], [.. rows.Select(row => new ProcessedRow(row.Sequence.SourceFile, 0, row.Sequence.Line, Rejected: false))]),
+            CancellationToken.None);
+
+    private Task<List<DayCount>> CountsAsync() => ToListAsync(store.ReadDayCountsAsync(null, null, CancellationToken.None));
+
+    /// <summary>Every interval of <paramref name="day"/> in New York, ending 00:15 to 24:00, on lines 2, 3, ...</summary>
+    private static List<IntervalRead> DayOf(DateOnly day, char estimate, IntervalSeries? series = null)
+    {
+        var start = LocalDays.StartUtc(day, NewYork);
+        return [.. Enumerable.Range(1, LocalDays.ExpectedIntervals(day, 15, NewYork))
+            .Select(index => Read(series ?? Meter, start.AddMinutes(15 * index), estimate, (day.DayNumber * 1000L) + index))];
+    }
+
+    private static IntervalRead Read(IntervalSeries series, DateTime endUtc, char estimate, long line) =>
+        new(series.ServicePointId, series.ServiceQuantityIdentifier, series.Units, series.IntervalMinutes, endUtc, 1m, estimate, "ELECTRIC",
+            new SourceSequence(FileTimestamp, File, line));
+
+    private static SourceSequence Later(IntervalRead row, long files) =>
+        new(row.Sequence.FileTimestamp + files, row.Sequence.SourceFile, row.Sequence.Line);
+
+    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
+    {
+        var list = new List<T>();
+        await foreach (var item in items)
+        {
+            list.Add(item);
+        }
+
+        return list;
+    }
+}
+
+public sealed class SqliteCompletenessStoreTests : CompletenessStoreTests
+{
+    private readonly string directory = Path.Combine(Path.GetTempPath(), "opowerstream-completeness-" + Guid.NewGuid().ToString("N"));
+
+    protected override Task<StoreLocation> CreateLocationAsync()
+    {
+        Directory.CreateDirectory(directory);
+        return Task.FromResult(StoreLocation.Parse($"sqlite:{Path.Combine(directory, Guid.NewGuid().ToString("N") + ".db")}"));
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(directory, recursive: true);
+    }
+}
+
+public sealed class PostgresCompletenessStoreTests(PostgresFixture postgres) : CompletenessStoreTests, IClassFixture<PostgresFixture>
+{
+    protected override async Task<StoreLocation> CreateLocationAsync() =>
+        new(StoreKind.Postgres, await postgres.CreateDatabaseAsync(nameof(PostgresCompletenessStoreTests)));
+}
