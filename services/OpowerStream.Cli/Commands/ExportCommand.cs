@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using OpowerStream.Storage;
 
 namespace OpowerStream.Cli.Commands;
@@ -24,8 +23,8 @@ internal static class ExportCommand
         var what = new Argument<string>("what") { Description = string.Join(" | ", names) };
         what.AcceptOnlyFromAmong(names);
         var store = CommonOptions.Store();
-        var from = DayOption("--from", "completeness: the first local day (yyyy-MM-dd; default: the first day holding an interval)");
-        var to = DayOption("--to", "completeness: the last local day (yyyy-MM-dd; default: the last day holding an interval)");
+        var from = CommonOptions.Day("--from", "completeness: the first local day (yyyy-MM-dd; default: the first day holding an interval)");
+        var to = CommonOptions.Day("--to", "completeness: the last local day (yyyy-MM-dd; default: the last day holding an interval)");
         var onlyIncomplete = new Option<bool>("--only-incomplete") { Description = "completeness: only the days with intervals missing" };
         var command = new Command("export", "Print the materialized state as CSV with a header, sorted by key (datetimes UTC, yyyy-MM-ddTHH:mm:ssZ)")
         {
@@ -59,22 +58,4 @@ internal static class ExportCommand
         });
         return command;
     }
-
-    /// <summary>An option holding a local day as yyyy-MM-dd; anything else is a usage error.</summary>
-    public static Option<DateOnly?> DayOption(string name, string description) =>
-        new(name)
-        {
-            Description = description,
-            CustomParser = result =>
-            {
-                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
-                if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-                {
-                    return day;
-                }
-
-                result.AddError($"{name} takes a day as yyyy-MM-dd, not '{text}'.");
-                return null;
-            },
-        };
 }
