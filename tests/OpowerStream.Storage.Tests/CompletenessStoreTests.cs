@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Npgsql;
 using OpowerStream.Domain;
 using OpowerStream.Domain.Completeness;
 using OpowerStream.Testing;
@@ -22,10 +23,18 @@ public abstract class CompletenessStoreTests : IAsyncLifetime
     private static readonly IntervalSeries Meter = new("SP1", "CONSUMED", "KWH", 15);
 
     private IPipelineStore store = null!;
+    private StoreLocation location = null!;
 
     protected abstract Task<StoreLocation> CreateLocationAsync();
 
-    public async Task InitializeAsync() => store = await PipelineStores.OpenAsync(await CreateLocationAsync(), NewYork, CancellationToken.None);
+    /// <summary>Runs <paramref name="sql"/> on the store's database directly.</summary>
+    protected abstract Task ExecuteAsync(StoreLocation location, string sql);
+
+    public async Task InitializeAsync()
+    {
+        location = await CreateLocationAsync();
+        store = await PipelineStores.OpenAsync(location, NewYork, CancellationToken.None);
+    }
 
     public virtual async Task DisposeAsync() => await store.DisposeAsync();
 
@@ -128,6 +137,24 @@ public abstract class CompletenessStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_store_holding_intervals_from_before_version_4_counts_them_once_when_opened()
+    {
+        await ApplyAsync([.. DayOf(SpringForward, 'E').Take(50), .. DayOf(FallBack, 'A')]);
+        await store.DisposeAsync();
+        await ExecuteAsync(location, "DROP TABLE interval_completeness; DELETE FROM schema_version WHERE version = 4");
+
+        var opened = await Task.WhenAll(
+            Task.Run(() => PipelineStores.OpenAsync(location, NewYork, CancellationToken.None)),
+            Task.Run(() => PipelineStores.OpenAsync(location, NewYork, CancellationToken.None)));
+        await opened[1].DisposeAsync();
+        store = opened[0];
+
+        Assert.Equal([new DayCount(Meter, SpringForward, 50, 50), new DayCount(Meter, FallBack, 100, 0)], await CountsAsync());
+        await ApplyAsync(DayOf(SpringForward, 'E'));
+        Assert.Equal([new DayCount(Meter, SpringForward, 92, 92), new DayCount(Meter, FallBack, 100, 0)], await CountsAsync());
+    }
+
+    [Fact]
     public async Task An_empty_store_has_no_interval_days()
     {
         Assert.Null(await store.GetIntervalDaysAsync(CancellationToken.None));
@@ -178,6 +205,15 @@ public sealed class SqliteCompletenessStoreTests : CompletenessStoreTests
         return Task.FromResult(StoreLocation.Parse($"sqlite:{Path.Combine(directory, Guid.NewGuid().ToString("N") + ".db")}"));
     }
 
+    protected override async Task ExecuteAsync(StoreLocation location, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={location.Target}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
@@ -190,4 +226,12 @@ public sealed class PostgresCompletenessStoreTests(PostgresFixture postgres) : C
 {
     protected override async Task<StoreLocation> CreateLocationAsync() =>
         new(StoreKind.Postgres, await postgres.CreateDatabaseAsync(nameof(PostgresCompletenessStoreTests)));
+
+    protected override async Task ExecuteAsync(StoreLocation location, string sql)
+    {
+        await using var connection = new NpgsqlConnection(location.Target);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
 }

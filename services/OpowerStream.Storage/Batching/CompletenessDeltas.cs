@@ -19,31 +19,44 @@ internal readonly record struct AppliedInterval(IntervalSeries Series, DateTime 
 }
 
 /// <summary>
-/// What one batch changes in the completeness counters, per series and local day: a new interval adds one
-/// received, a replaced one adds nothing; the estimated count follows the flag from the replaced value to
+/// What applied intervals change in the completeness counters, per series and local day: a new interval adds
+/// one received, a replaced one adds nothing; the estimated count follows the flag from the replaced value to
 /// the new one. Rows the guard kept out never reach here, so re-sent, replayed and rejected rows count nothing.
 /// </summary>
-internal static class CompletenessDeltas
+internal sealed class CompletenessDeltas(TimeZoneInfo zone)
 {
+    private readonly Dictionary<(IntervalSeries Series, DateOnly Day), (long Received, long Estimated)> deltas = [];
+
+    /// <summary>The deltas of one batch's applied intervals.</summary>
     public static List<DayCount> Of(IReadOnlyCollection<AppliedInterval> applied, TimeZoneInfo zone)
     {
-        var deltas = new Dictionary<(IntervalSeries Series, DateOnly Day), (long Received, long Estimated)>();
+        ArgumentNullException.ThrowIfNull(applied);
+        var batch = new CompletenessDeltas(zone);
         foreach (var row in applied)
         {
-            var received = row.Inserted ? 1 : 0;
-            var estimated = (row.IsEstimate ? 1 : 0) - (row.WasEstimate ? 1 : 0);
-            if (received == 0 && estimated == 0)
-            {
-                continue;
-            }
-
-            var key = (row.Series, LocalDays.Of(row.IntervalEndUtc, row.Series.IntervalMinutes, zone));
-            var sum = deltas.GetValueOrDefault(key);
-            deltas[key] = (sum.Received + received, sum.Estimated + estimated);
+            batch.Add(row);
         }
 
-        return [.. deltas
+        return batch.ToList();
+    }
+
+    public void Add(AppliedInterval row)
+    {
+        var received = row.Inserted ? 1 : 0;
+        var estimated = (row.IsEstimate ? 1 : 0) - (row.WasEstimate ? 1 : 0);
+        if (received == 0 && estimated == 0)
+        {
+            return;
+        }
+
+        var key = (row.Series, LocalDays.Of(row.IntervalEndUtc, row.Series.IntervalMinutes, zone));
+        var sum = deltas.GetValueOrDefault(key);
+        deltas[key] = (sum.Received + received, sum.Estimated + estimated);
+    }
+
+    /// <summary>The non-zero deltas.</summary>
+    public List<DayCount> ToList() =>
+        [.. deltas
             .Where(delta => delta.Value != default)
             .Select(delta => new DayCount(delta.Key.Series, delta.Key.Day, delta.Value.Received, delta.Value.Estimated))];
-    }
 }

@@ -36,7 +36,9 @@ internal sealed class PostgresPipelineStore : RelationalPipelineStore
                     .ConfigureAwait(false);
             }
 
-            return new PostgresPipelineStore(dataSource, utilityTimeZone);
+            var store = new PostgresPipelineStore(dataSource, utilityTimeZone);
+            await store.CountIntervalsStoredBeforeCompletenessAsync(ct).ConfigureAwait(false);
+            return store;
         }
         catch
         {
@@ -163,6 +165,9 @@ internal sealed class PostgresPipelineStore : RelationalPipelineStore
                 throw new ArgumentException($"No PostgreSQL binding for a {value.GetType().Name} in a {type} column.", nameof(value));
         }
     }
+
+    // Conflicts with the row-exclusive lock of the consumers' counter upserts, not with readers.
+    protected override string? CompletenessLockSql => "LOCK TABLE interval_completeness IN SHARE ROW EXCLUSIVE MODE";
 
     protected override string IsOneOfSql(string column, string parameter) => $"{column} = ANY({parameter})";
 

@@ -60,6 +60,12 @@ internal abstract class RelationalPipelineStore(IColumnValues columnValues, Time
     protected abstract Task<IReadOnlyList<AppliedInterval>> WriteIntervalsAsync(
         DbConnection connection, DbTransaction transaction, IReadOnlyCollection<IntervalRead> rows, CancellationToken ct);
 
+    /// <summary>
+    /// The statement that keeps consumers from writing completeness counters until the transaction ends, or
+    /// null where every write transaction already excludes the others (SQLite).
+    /// </summary>
+    protected abstract string? CompletenessLockSql { get; }
+
     /// <summary>A condition "<paramref name="column"/> is one of the list in <paramref name="parameter"/>".</summary>
     protected abstract string IsOneOfSql(string column, string parameter);
 
@@ -194,6 +200,48 @@ internal abstract class RelationalPipelineStore(IColumnValues columnValues, Time
         var where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
         return ReadAsync($"SELECT {table.ColumnList} FROM {table.Name}{where} ORDER BY {table.KeyList}", table.FromRow, parameters, ct);
     }
+
+    /// <summary>
+    /// Counts, once, the intervals of a store that held some before schema version 4: they have no counter, while
+    /// since then every applied interval has one. Under the completeness lock, so a consumer's batch either
+    /// committed before the scan (and is in it) or waits and counts its own intervals after it.
+    /// </summary>
+    protected Task CountIntervalsStoredBeforeCompletenessAsync(CancellationToken ct) =>
+        InTransactionAsync(async (connection, transaction, token) =>
+        {
+            if (!await HasUncountedIntervalsAsync(connection, transaction, token).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            if (CompletenessLockSql is { } lockSql)
+            {
+                await connection.ExecuteAsync(transaction, lockSql, token).ConfigureAwait(false);
+                if (!await HasUncountedIntervalsAsync(connection, transaction, token).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+
+            var counted = new CompletenessDeltas(UtilityTimeZone);
+            await using (var scan = connection.Command(transaction, """
+                SELECT service_point_id, service_quantity_identifier, units, interval_minutes, interval_end_utc, is_estimate FROM intervals
+                """))
+            {
+                var rows = ReadAsync(
+                    scan,
+                    row => new AppliedInterval(
+                        new IntervalSeries(row.Text(0), row.Text(1), row.Text(2), row.Int32(3)), row.Utc(4),
+                        AppliedInterval.IsEstimateFlag(row.Text(5)[0]), Inserted: true, WasEstimate: false),
+                    token);
+                await foreach (var row in rows.ConfigureAwait(false))
+                {
+                    counted.Add(row);
+                }
+            }
+
+            await WriteAsync(connection, transaction, Tables.IntervalCompleteness, counted.ToList(), token).ConfigureAwait(false);
+        }, ct);
 
     public async Task<DayRange?> GetIntervalDaysAsync(CancellationToken ct)
     {
@@ -351,6 +399,14 @@ internal abstract class RelationalPipelineStore(IColumnValues columnValues, Time
                 .With("@at", at).With("@file", row.SourceFile).With("@line", row.Line);
             await resolve.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
+    }
+
+    private static async Task<bool> HasUncountedIntervalsAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct)
+    {
+        await using var check = connection.Command(transaction, """
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM intervals) AND NOT EXISTS (SELECT 1 FROM interval_completeness) THEN 1 ELSE 0 END
+            """);
+        return Convert.ToInt64(await check.ExecuteScalarAsync(ct).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 1;
     }
 
     private static RatePeriod PeriodOf(AgreementRateVersion version, AgreementRateVersion? next) =>

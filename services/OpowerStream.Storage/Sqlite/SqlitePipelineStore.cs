@@ -44,6 +44,7 @@ internal sealed class SqlitePipelineStore : RelationalPipelineStore
             await SchemaMigrator.MigrateAsync(connection, SqliteSchema.Dialect, SqliteSchema.Migrations, ct).ConfigureAwait(false);
         }
 
+        await store.CountIntervalsStoredBeforeCompletenessAsync(ct).ConfigureAwait(false);
         return store;
     }
 
@@ -124,6 +125,9 @@ internal sealed class SqlitePipelineStore : RelationalPipelineStore
 
         return Task.FromResult<IReadOnlyList<AppliedInterval>>(applied);
     }
+
+    // A write transaction (BEGIN IMMEDIATE) holds the database's only write lock.
+    protected override string? CompletenessLockSql => null;
 
     protected override string IsOneOfSql(string column, string parameter) =>
         $"{column} IN (SELECT value FROM json_each({parameter}))";
