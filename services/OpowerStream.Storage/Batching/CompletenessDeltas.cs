@@ -27,6 +27,13 @@ internal sealed class CompletenessDeltas(TimeZoneInfo zone)
 {
     private readonly Dictionary<(IntervalSeries Series, DateOnly Day), (long Received, long Estimated)> deltas = [];
 
+    // The (series, day) the last rows went to, and the interval ends that day holds: rows arrive meter by meter in
+    // time order, so most of them skip the zone conversion and the dictionary.
+    private (IntervalSeries Series, DateOnly Day)? current;
+    private DateTime currentFirstEnd;
+    private DateTime currentEndsBefore;
+    private (long Received, long Estimated) currentSum;
+
     /// <summary>The deltas of one batch's applied intervals.</summary>
     public static List<DayCount> Of(IReadOnlyCollection<AppliedInterval> applied, TimeZoneInfo zone)
     {
@@ -49,14 +56,46 @@ internal sealed class CompletenessDeltas(TimeZoneInfo zone)
             return;
         }
 
-        var key = (row.Series, LocalDays.Of(row.IntervalEndUtc, row.Series.IntervalMinutes, zone));
-        var sum = deltas.GetValueOrDefault(key);
-        deltas[key] = (sum.Received + received, sum.Estimated + estimated);
+        if (current is not { } day || day.Series != row.Series || row.IntervalEndUtc < currentFirstEnd || row.IntervalEndUtc >= currentEndsBefore)
+        {
+            Flush();
+            day = (row.Series, LocalDays.Of(row.IntervalEndUtc, row.Series.IntervalMinutes, zone));
+            current = day;
+            (currentFirstEnd, currentEndsBefore) = EndsOf(day.Day, row.Series.IntervalMinutes);
+        }
+
+        currentSum = (currentSum.Received + received, currentSum.Estimated + estimated);
     }
 
     /// <summary>The non-zero deltas.</summary>
-    public List<DayCount> ToList() =>
-        [.. deltas
+    public List<DayCount> ToList()
+    {
+        Flush();
+        return [.. deltas
             .Where(delta => delta.Value != default)
             .Select(delta => new DayCount(delta.Key.Series, delta.Key.Day, delta.Value.Received, delta.Value.Estimated))];
+    }
+
+    /// <summary>The interval ends whose intervals start in <paramref name="day"/>; none cached for a daily length.</summary>
+    private (DateTime First, DateTime Before) EndsOf(DateOnly day, int intervalMinutes)
+    {
+        if (intervalMinutes >= 24 * 60)
+        {
+            return (DateTime.MaxValue, DateTime.MinValue);
+        }
+
+        var length = TimeSpan.FromMinutes(intervalMinutes);
+        return (LocalDays.StartUtc(day, zone) + length, LocalDays.StartUtc(day.AddDays(1), zone) + length);
+    }
+
+    private void Flush()
+    {
+        if (current is { } key && currentSum != default)
+        {
+            var sum = deltas.GetValueOrDefault(key);
+            deltas[key] = (sum.Received + currentSum.Received, sum.Estimated + currentSum.Estimated);
+        }
+
+        currentSum = default;
+    }
 }
