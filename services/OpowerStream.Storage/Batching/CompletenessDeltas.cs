@@ -26,12 +26,10 @@ internal readonly record struct AppliedInterval(IntervalSeries Series, DateTime 
 internal sealed class CompletenessDeltas(TimeZoneInfo zone)
 {
     private readonly Dictionary<(IntervalSeries Series, DateOnly Day), (long Received, long Estimated)> deltas = [];
+    private readonly LocalDayCache days = new(zone);
 
-    // The (series, day) the last rows went to, and the interval ends that day holds: rows arrive meter by meter in
-    // time order, so most of them skip the zone conversion and the dictionary.
+    // The (series, day) the last rows went to: rows arrive meter by meter in time order, so most skip the dictionary.
     private (IntervalSeries Series, DateOnly Day)? current;
-    private DateTime currentFirstEnd;
-    private DateTime currentEndsBefore;
     private (long Received, long Estimated) currentSum;
 
     /// <summary>The deltas of one batch's applied intervals.</summary>
@@ -56,12 +54,11 @@ internal sealed class CompletenessDeltas(TimeZoneInfo zone)
             return;
         }
 
-        if (current is not { } day || day.Series != row.Series || row.IntervalEndUtc < currentFirstEnd || row.IntervalEndUtc >= currentEndsBefore)
+        var day = days.Of(row.IntervalEndUtc, row.Series.IntervalMinutes);
+        if (current is not { } key || key.Day != day || key.Series != row.Series)
         {
             Flush();
-            day = (row.Series, LocalDays.Of(row.IntervalEndUtc, row.Series.IntervalMinutes, zone));
-            current = day;
-            (currentFirstEnd, currentEndsBefore) = EndsOf(day.Day, row.Series.IntervalMinutes);
+            current = (row.Series, day);
         }
 
         currentSum = (currentSum.Received + received, currentSum.Estimated + estimated);
@@ -74,18 +71,6 @@ internal sealed class CompletenessDeltas(TimeZoneInfo zone)
         return [.. deltas
             .Where(delta => delta.Value != default)
             .Select(delta => new DayCount(delta.Key.Series, delta.Key.Day, delta.Value.Received, delta.Value.Estimated))];
-    }
-
-    /// <summary>The interval ends whose intervals start in <paramref name="day"/>; none cached for a daily length.</summary>
-    private (DateTime First, DateTime Before) EndsOf(DateOnly day, int intervalMinutes)
-    {
-        if (intervalMinutes >= 24 * 60)
-        {
-            return (DateTime.MaxValue, DateTime.MinValue);
-        }
-
-        var length = TimeSpan.FromMinutes(intervalMinutes);
-        return (LocalDays.StartUtc(day, zone) + length, LocalDays.StartUtc(day.AddDays(1), zone) + length);
     }
 
     private void Flush()

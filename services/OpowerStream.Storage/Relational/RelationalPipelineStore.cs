@@ -53,12 +53,17 @@ internal abstract class RelationalPipelineStore(IColumnValues columnValues, Time
         DbConnection connection, DbTransaction transaction, StoreTable<T> table, IReadOnlyCollection<T> rows, CancellationToken ct);
 
     /// <summary>
-    /// Inserts interval reads (at most one per key) with the sequence guard, and tells which of them it wrote:
-    /// new keys, and stored keys replaced with the estimate flag they held. Completeness is counted from this,
-    /// in the same transaction, without reading the intervals again.
+    /// Inserts interval reads (at most one per key) with the sequence guard and adds what the written ones change
+    /// to the completeness counters (<see cref="CompletenessDeltas"/>), in the caller's transaction, from what the
+    /// write itself tells (new key or replaced, the estimate flag replaced), never reading the intervals again.
     /// </summary>
-    protected abstract Task<IReadOnlyList<AppliedInterval>> WriteIntervalsAsync(
+    protected abstract Task WriteCountedIntervalsAsync(
         DbConnection connection, DbTransaction transaction, IReadOnlyCollection<IntervalRead> rows, CancellationToken ct);
+
+    /// <summary>Adds <paramref name="counts"/> to the completeness counters.</summary>
+    protected Task AddDayCountsAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyCollection<DayCount> counts, CancellationToken ct) =>
+        WriteAsync(connection, transaction, Tables.IntervalCompleteness, counts, ct);
 
     /// <summary>
     /// The statement that keeps consumers from writing completeness counters until the transaction ends, or
@@ -88,9 +93,7 @@ internal abstract class RelationalPipelineStore(IColumnValues columnValues, Time
                 return;
             }
 
-            var applied = await WriteIntervalsAsync(connection, transaction, rows, token).ConfigureAwait(false);
-            await WriteAsync(connection, transaction, Tables.IntervalCompleteness, CompletenessDeltas.Of(applied, UtilityTimeZone), token)
-                .ConfigureAwait(false);
+            await WriteCountedIntervalsAsync(connection, transaction, rows, token).ConfigureAwait(false);
         }, ct);
 
     public Task ApplyServiceQuantitiesAsync(StoreBatch<ServiceQuantity> batch, CancellationToken ct) =>
@@ -240,7 +243,7 @@ internal abstract class RelationalPipelineStore(IColumnValues columnValues, Time
                 }
             }
 
-            await WriteAsync(connection, transaction, Tables.IntervalCompleteness, counted.ToList(), token).ConfigureAwait(false);
+            await AddDayCountsAsync(connection, transaction, counted.ToList(), token).ConfigureAwait(false);
         }, ct);
 
     public async Task<DayRange?> GetIntervalDaysAsync(CancellationToken ct)

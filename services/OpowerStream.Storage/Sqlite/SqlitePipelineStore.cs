@@ -92,7 +92,7 @@ internal sealed class SqlitePipelineStore : RelationalPipelineStore
     /// Only a stored key (a re-sent, corrected or replayed read) reads the stored estimate flag and then goes
     /// through the sequence-guarded upsert, whose change count says whether the guard let it in.
     /// </summary>
-    protected override Task<IReadOnlyList<AppliedInterval>> WriteIntervalsAsync(
+    protected override Task WriteCountedIntervalsAsync(
         DbConnection connection, DbTransaction transaction, IReadOnlyCollection<IntervalRead> rows, CancellationToken ct)
     {
         var database = ((SqliteConnection)connection).Handle!;
@@ -123,7 +123,7 @@ internal sealed class SqlitePipelineStore : RelationalPipelineStore
             }
         }
 
-        return Task.FromResult<IReadOnlyList<AppliedInterval>>(applied);
+        return AddDayCountsAsync(connection, transaction, CompletenessDeltas.Of(applied, UtilityTimeZone), ct);
     }
 
     // A write transaction (BEGIN IMMEDIATE) holds the database's only write lock.
