@@ -124,7 +124,7 @@ public abstract class CompletenessStoreTests : IAsyncLifetime
             .. days.Select(day => Read(daily, LocalDays.StartUtc(day.AddDays(1), NewYork), 'E', 1)),
         ]);
 
-        var inRange = await ToListAsync(store.ReadDayCountsAsync(days[1], days[3], CancellationToken.None));
+        var inRange = await store.ReadDayCountsAsync(days[1], days[3], CancellationToken.None).ToListAsync();
 
         Assert.Equal(
             [
@@ -166,7 +166,7 @@ public abstract class CompletenessStoreTests : IAsyncLifetime
             new StoreBatch<IntervalRead>(rows, [], [.. rows.Select(row => new ProcessedRow(row.Sequence.SourceFile, 0, row.Sequence.Line, Rejected: false))]),
             CancellationToken.None);
 
-    private Task<List<DayCount>> CountsAsync() => ToListAsync(store.ReadDayCountsAsync(null, null, CancellationToken.None));
+    private ValueTask<List<DayCount>> CountsAsync() => store.ReadDayCountsAsync(null, null, CancellationToken.None).ToListAsync();
 
     /// <summary>Every interval of <paramref name="day"/> in New York, ending 00:15 to 24:00, on lines 2, 3, ...</summary>
     private static List<IntervalRead> DayOf(DateOnly day, char estimate, IntervalSeries? series = null)
@@ -182,28 +182,13 @@ public abstract class CompletenessStoreTests : IAsyncLifetime
 
     private static SourceSequence Later(IntervalRead row, long files) =>
         new(row.Sequence.FileTimestamp + files, row.Sequence.SourceFile, row.Sequence.Line);
-
-    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
-    {
-        var list = new List<T>();
-        await foreach (var item in items)
-        {
-            list.Add(item);
-        }
-
-        return list;
-    }
 }
 
 public sealed class SqliteCompletenessStoreTests : CompletenessStoreTests
 {
-    private readonly string directory = Path.Combine(Path.GetTempPath(), "opowerstream-completeness-" + Guid.NewGuid().ToString("N"));
+    private readonly SqliteFolder folder = new("opowerstream-completeness");
 
-    protected override Task<StoreLocation> CreateLocationAsync()
-    {
-        Directory.CreateDirectory(directory);
-        return Task.FromResult(StoreLocation.Parse($"sqlite:{Path.Combine(directory, Guid.NewGuid().ToString("N") + ".db")}"));
-    }
+    protected override Task<StoreLocation> CreateLocationAsync() => Task.FromResult(folder.NewStore());
 
     protected override async Task ExecuteAsync(StoreLocation location, string sql)
     {
@@ -217,8 +202,7 @@ public sealed class SqliteCompletenessStoreTests : CompletenessStoreTests
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(directory, recursive: true);
+        folder.Dispose();
     }
 }
 

@@ -117,14 +117,11 @@ public static class HtmlReport
     private static void AppendFiles(StringBuilder html, IReadOnlyList<FileReconciliation> files)
     {
         html.Append(Invariant($"<h2>Files ({files.Count}, {files.Count(f => !f.Reconciles)} not reconciling)</h2>\n"));
-        if (files.Count == 0)
+        if (!AppendTableStart(html, files.Count, "No file in the ledger.", "files", "file", "entity", "status", "#read", "#applied", "#rejected", "reconciles"))
         {
-            html.Append("<p class=\"empty\">No file in the ledger.</p>\n");
             return;
         }
 
-        html.Append("<table id=\"files\"><tr><th>file</th><th>entity</th><th>status</th><th class=\"n\">read</th>"
-            + "<th class=\"n\">applied</th><th class=\"n\">rejected</th><th>reconciles</th></tr>\n");
         foreach (var file in files)
         {
             var status = file.Status == FileStatus.Refused ? $"refused: {file.RefusalReason}" : file.Status.ToString().ToLowerInvariant();
@@ -222,14 +219,12 @@ public static class HtmlReport
             .OrderBy(s => s.ReceivedShare).ThenByDescending(s => s.Missing)
             .Take(LeastComplete).ToList();
         html.Append(Invariant($"<h2>Least complete meters ({least.Count} of {series.Count(s => s.Missing > 0)} with missing intervals)</h2>\n"));
-        if (least.Count == 0)
+        if (!AppendTableStart(html, least.Count, "Every meter is complete on every day of the range.", "least-complete",
+            "service point", "kind", "#expected", "#received", "#missing", "#estimated", "#received %", "last day with data"))
         {
-            html.Append("<p class=\"empty\">Every meter is complete on every day of the range.</p>\n");
             return;
         }
 
-        html.Append("<table id=\"least-complete\"><tr><th>service point</th><th>kind</th><th class=\"n\">expected</th><th class=\"n\">received</th>"
-            + "<th class=\"n\">missing</th><th class=\"n\">estimated</th><th class=\"n\">received %</th><th>last day with data</th></tr>\n");
         foreach (var meter in least)
         {
             html.Append("<tr><td>").Append(Encode(meter.Series.ServicePointId)).Append("</td><td>").Append(Encode(meter.Series.Kind))
@@ -239,6 +234,28 @@ public static class HtmlReport
         }
 
         html.Append("</table>\n");
+    }
+
+    /// <summary>
+    /// A table's opening and header row (a column named with a leading <c>#</c> is numeric, right-aligned), or the
+    /// <paramref name="empty"/> sentence instead when it would have no row; whether the table was started.
+    /// </summary>
+    private static bool AppendTableStart(StringBuilder html, int rows, string empty, string id, params string[] columns)
+    {
+        if (rows == 0)
+        {
+            html.Append("<p class=\"empty\">").Append(Encode(empty)).Append("</p>\n");
+            return false;
+        }
+
+        html.Append("<table id=\"").Append(id).Append("\"><tr>");
+        foreach (var column in columns)
+        {
+            html.Append(column.StartsWith('#') ? $"<th class=\"n\">{Encode(column[1..])}</th>" : $"<th>{Encode(column)}</th>");
+        }
+
+        html.Append("</tr>\n");
+        return true;
     }
 
     /// <summary>
