@@ -112,6 +112,13 @@ public sealed class CompletenessTests(KafkaFixture kafka, PostgresFixture postgr
             Assert.Contains("<td>SP-2</td><td>CONSUMED KWH 15 min</td><td class=\"n\">388</td><td class=\"n\">181</td><td class=\"n\">207</td>", leastComplete, StringComparison.Ordinal);
             Assert.Contains("<td>2026-10-31</td>", leastComplete, StringComparison.Ordinal);
 
+            // Opened to show only the meters with missing intervals, the script hides SP-1's row.
+            var onlyIncomplete = await HeadlessChromium.RenderAsync(page, Path.Combine(folder, "incomplete.png"), output, "only-incomplete");
+            Assert.Empty(onlyIncomplete.ConsoleLines);
+            Assert.Contains("<span id=\"shown\">1 of 2</span>", onlyIncomplete.Dom, StringComparison.Ordinal);
+            Assert.Contains("<g class=\"series\" data-missing=\"0\" transform=\"translate(0,22)\" style=\"display: none;\">", onlyIncomplete.Dom, StringComparison.Ordinal);
+            Assert.Contains("<span id=\"shown\">2 of 2</span>", browser.Dom, StringComparison.Ordinal);
+
             var png = await File.ReadAllBytesAsync(screenshot);
             Assert.True(png.Length > 10_000, $"the screenshot is only {png.Length} bytes");
             Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);

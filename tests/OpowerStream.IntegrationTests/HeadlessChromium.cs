@@ -13,9 +13,10 @@ internal static class HeadlessChromium
 
     public sealed record Rendered(string Dom, IReadOnlyList<string> ConsoleLines);
 
-    public static async Task<Rendered> RenderAsync(string page, string screenshot, ITestOutputHelper output)
+    /// <summary>Loads <paramref name="page"/> (with <paramref name="fragment"/> after a '#', when given) and takes its screenshot.</summary>
+    public static async Task<Rendered> RenderAsync(string page, string screenshot, ITestOutputHelper output, string? fragment = null)
     {
-        var url = new Uri(page).AbsoluteUri;
+        var url = new Uri(page).AbsoluteUri + (fragment is null ? "" : "#" + fragment);
         var (dom, log) = await RunAsync(output, "--enable-logging=stderr", "--v=0", "--dump-dom", url);
         await RunAsync(output, "--hide-scrollbars", "--window-size=1400,1000", $"--screenshot={screenshot}", url);
         Assert.True(File.Exists(screenshot), $"chromium wrote no screenshot; its log:\n{log}");

@@ -72,23 +72,30 @@ public static class HtmlReport
         .empty { color: #5b6474; font-style: italic; }
         """;
 
-    // Hides the heat map's complete rows on demand; marks the page rendered (the browser test waits for it).
+    // Hides the heat map's complete rows on demand (also when opened as report.html#only-incomplete); marks the
+    // page rendered (the browser test waits for it).
     private const string Script = """
         (function () {
           var toggle = document.getElementById('only-incomplete');
+          var map = document.getElementById('heatmap');
           var rows = document.querySelectorAll('#heatmap g.series');
+          var rowHeight = map ? Number(map.getAttribute('data-row-height')) : 0;
+          var axisHeight = map ? Number(map.getAttribute('data-axis-height')) : 0;
           function apply() {
             var shown = 0;
             rows.forEach(function (row) {
               var hide = toggle.checked && row.getAttribute('data-missing') === '0';
               row.style.display = hide ? 'none' : '';
-              if (!hide) { row.setAttribute('transform', 'translate(0,' + (shown * ROW + AXIS) + ')'); shown++; }
+              if (!hide) { row.setAttribute('transform', 'translate(0,' + (shown * rowHeight + axisHeight) + ')'); shown++; }
             });
-            var map = document.getElementById('heatmap');
-            if (map) { map.setAttribute('height', shown * ROW + AXIS + 4); }
+            map.setAttribute('height', shown * rowHeight + axisHeight + 4);
             document.getElementById('shown').textContent = shown + ' of ' + rows.length;
           }
-          if (toggle) { toggle.addEventListener('change', apply); apply(); }
+          if (toggle) {
+            toggle.checked = toggle.checked || location.hash === '#only-incomplete';
+            toggle.addEventListener('change', apply);
+            apply();
+          }
           document.documentElement.setAttribute('data-report', 'ready');
         })();
         """;
@@ -109,8 +116,7 @@ public static class HtmlReport
         AppendHeatMap(html, data.Range, data.Series);
         AppendLeastComplete(html, data.Series);
 
-        html.Append("<script>").Append(Script.Replace("ROW", Number(CellHeight), StringComparison.Ordinal)
-            .Replace("AXIS", Number(AxisHeight), StringComparison.Ordinal)).Append("</script>\n</body></html>\n");
+        html.Append("<script>").Append(Script).Append("</script>\n</body></html>\n");
         return html.ToString();
     }
 
@@ -182,7 +188,7 @@ public static class HtmlReport
             .Append(series.Count > shown.Count ? Invariant($" (first {shown.Count} of {series.Count} series; the CSV export has all)") : "")
             .Append("</span></div>\n");
 
-        html.Append(Invariant($"<svg id=\"heatmap\" width=\"{LabelWidth + (days.Days * cellWidth) + 10}\" height=\"{(shown.Count * CellHeight) + AxisHeight + 4}\" role=\"img\" aria-label=\"completeness heat map\">\n"));
+        html.Append(Invariant($"<svg id=\"heatmap\" width=\"{LabelWidth + (days.Days * cellWidth) + 10}\" height=\"{(shown.Count * CellHeight) + AxisHeight + 4}\" data-row-height=\"{CellHeight}\" data-axis-height=\"{AxisHeight}\" role=\"img\" aria-label=\"completeness heat map\">\n"));
         var labelEvery = Math.Max(1, (int)Math.Ceiling(60.0 / cellWidth));
         for (var index = 0; index < days.Days; index += labelEvery)
         {
@@ -266,8 +272,6 @@ public static class HtmlReport
         share >= 1 ? "hsl(135,55%,32%)" : Invariant($"hsl({Math.Round(Math.Clamp(share, 0, 1) * 80)},80%,52%)");
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
-
-    private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
