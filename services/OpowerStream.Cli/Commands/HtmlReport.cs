@@ -204,7 +204,10 @@ public static class HtmlReport
             foreach (var day in line.Days)
             {
                 var x = LabelWidth + ((day.Day.DayNumber - days.First.DayNumber) * cellWidth);
-                var estimatedHeight = day.Expected == 0 ? 0 : (int)Math.Ceiling((double)day.Estimated / day.Expected * (CellHeight - 2));
+                // At least two pixels, so a day with a few estimates still shows some.
+                var estimatedHeight = day.Estimated <= 0 || day.Expected == 0
+                    ? 0
+                    : Math.Max(2, (int)Math.Ceiling((double)day.Estimated / day.Expected * (CellHeight - 2)));
                 html.Append(Invariant($"<rect x=\"{x}\" y=\"0\" width=\"{cellWidth - 1}\" height=\"{CellHeight - 1}\" fill=\"{ShareColour(day.ReceivedShare)}\">"))
                     .Append(Invariant($"<title>{line.Series.ServicePointId} {day.Day:yyyy-MM-dd}: {day.Received} of {day.Expected} received, {day.Estimated} estimated, {day.Missing} missing</title></rect>"));
                 if (estimatedHeight > 0)
