@@ -36,4 +36,9 @@ echo
 echo "== rejects (file, line, rule, field, message) =="
 "$cli" export rejects --store "$store" | head -n 11
 echo
-echo "State is in $work/opowerstream.db; export more with: $cli export rates|intervals|service-quantities|rejects|files --store $store"
+echo "== interval completeness: the first days with intervals missing (a rejected row is a missing interval) =="
+"$cli" export completeness --store "$store" --only-incomplete | head -n 6
+"$cli" report --store "$store" --out "$work/report.html"
+echo
+echo "State is in $work/opowerstream.db; export more with: $cli export rates|intervals|service-quantities|rejects|files|completeness --store $store"
+echo "The report (reconciliation, rejects, completeness heat map) is $work/report.html"

@@ -5,9 +5,10 @@
 # (OpowerStream.Kafka's BundledLibRdKafka), even where kcat has brought Debian's librdkafka1 along.
 #   python3-avro     Apache Avro for Python, an independent interoperability peer of Apache.Avro and our codec
 #   kcat, sqlite3    baselines of the benchmark harness
+#   chromium         headless browser the tests load the HTML report in (console errors, screenshot)
 set -euo pipefail
 
-packages=(python3-avro kcat sqlite3)
+packages=(python3-avro kcat sqlite3 chromium)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

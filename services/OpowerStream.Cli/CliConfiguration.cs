@@ -28,11 +28,21 @@ public static class CliConfiguration
             return option;
         }
 
-        var configuration = new ConfigurationBuilder()
+        return FileAndEnvironment()["Store:Location"] ?? Hosting.StoreOptions.DefaultLocation;
+    }
+
+    /// <summary>The utility's zone (<c>Utility:TimeZone</c>), whose local days interval completeness counts.</summary>
+    public static TimeZoneInfo UtilityTimeZone() =>
+        Domain.Validation.ValidationSettings.FindTimeZone(FileAndEnvironment()["Utility:TimeZone"] ?? "UTC");
+
+    /// <summary>The store as the services open it: its location and the utility's zone.</summary>
+    public static Task<Storage.IPipelineStore> OpenStoreAsync(Storage.StoreLocation location, CancellationToken ct) =>
+        Storage.PipelineStores.OpenAsync(location, UtilityTimeZone(), ct);
+
+    private static IConfigurationRoot FileAndEnvironment() =>
+        new ConfigurationBuilder()
             .SetBasePath(AppContext.BaseDirectory)
             .AddJsonFile("appsettings.json", optional: true)
             .AddEnvironmentVariables()
             .Build();
-        return configuration["Store:Location"] ?? Hosting.StoreOptions.DefaultLocation;
-    }
 }

@@ -16,6 +16,7 @@ public static class OpowerStreamCommand
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(DevBrokerCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(RedriveCommand.Create());
         root.Subcommands.Add(SoakCommand.Create());

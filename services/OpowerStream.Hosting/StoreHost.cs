@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpowerStream.Domain.Validation;
 using OpowerStream.Hosting.Health;
 using OpowerStream.Storage;
 
@@ -10,7 +11,8 @@ namespace OpowerStream.Hosting;
 /// Opens (and migrates) the store before any other service of the host starts, and closes it after
 /// they all stopped; hosted services start in registration order and stop in reverse.
 /// </summary>
-public sealed class StoreHost(IOptions<StoreOptions> options, ServiceHealth health, ILogger<StoreHost> logger) : IHostedService, IAsyncDisposable
+public sealed class StoreHost(
+    IOptions<StoreOptions> options, ValidationSettings utility, ServiceHealth health, ILogger<StoreHost> logger) : IHostedService, IAsyncDisposable
 {
     private readonly HealthComponent readiness = health.Component("store");
     private IPipelineStore? store;
@@ -21,7 +23,7 @@ public sealed class StoreHost(IOptions<StoreOptions> options, ServiceHealth heal
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var location = options.Value.ToStoreLocation();
-        store = await PipelineStores.OpenAsync(location, cancellationToken).ConfigureAwait(false);
+        store = await PipelineStores.OpenAsync(location, utility.UtilityTimeZone, cancellationToken).ConfigureAwait(false);
         Log.StoreOpened(logger, location.ToString());
         readiness.Ready(location.Kind.ToString());
     }

@@ -1,4 +1,5 @@
 using OpowerStream.Domain;
+using OpowerStream.Domain.Completeness;
 using OpowerStream.Domain.Rates;
 
 namespace OpowerStream.Storage;
@@ -11,10 +12,16 @@ namespace OpowerStream.Storage;
 /// </summary>
 public interface IPipelineStore : IAsyncDisposable
 {
+    /// <summary>The utility's zone (<c>Utility:TimeZone</c>), whose local days interval completeness is counted in.</summary>
+    TimeZoneInfo UtilityTimeZone { get; }
+
     /// <summary>Applies rates, rejects and reconciliation counters in one transaction.</summary>
     Task ApplyRatesAsync(StoreBatch<RateRow> batch, CancellationToken ct);
 
-    /// <summary>Applies interval reads, rejects and reconciliation counters in one transaction.</summary>
+    /// <summary>
+    /// Applies interval reads, rejects, reconciliation counters and the completeness counters of the intervals
+    /// it applied in one transaction.
+    /// </summary>
     Task ApplyIntervalsAsync(StoreBatch<IntervalRead> batch, CancellationToken ct);
 
     /// <summary>Applies service quantities, rejects and reconciliation counters in one transaction.</summary>
@@ -41,6 +48,19 @@ public interface IPipelineStore : IAsyncDisposable
 
     /// <summary>Interval reads sorted by their composite key.</summary>
     IAsyncEnumerable<IntervalRead> ReadIntervalsAsync(CancellationToken ct);
+
+    /// <summary>
+    /// The completeness counters, per series and local day in <see cref="UtilityTimeZone"/>, sorted by series then
+    /// day; only the days from <paramref name="from"/> and to <paramref name="to"/> when given. A day nothing
+    /// was received on has no counter.
+    /// </summary>
+    IAsyncEnumerable<DayCount> ReadDayCountsAsync(DateOnly? from, DateOnly? to, CancellationToken ct);
+
+    /// <summary>The first and the last local day holding any interval; null when there is none.</summary>
+    Task<DayRange?> GetIntervalDaysAsync(CancellationToken ct);
+
+    /// <summary>Every series holding at least one interval, sorted.</summary>
+    Task<IReadOnlyList<IntervalSeries>> GetIntervalSeriesAsync(CancellationToken ct);
 
     /// <summary>Service quantities sorted by their composite key.</summary>
     IAsyncEnumerable<ServiceQuantity> ReadServiceQuantitiesAsync(CancellationToken ct);

@@ -80,3 +80,53 @@ public sealed class BatchPlanningTests
         Assert.Equal(DateTimeKind.Utc, SqliteColumnValues.FromUnixMicroseconds(stored).Kind);
     }
 }
+
+public sealed class CompletenessDeltasTests
+{
+    private static readonly TimeZoneInfo NewYork = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
+
+    [Fact]
+    public void Rows_in_meter_and_time_order_sum_per_series_and_local_day_like_one_row_at_a_time()
+    {
+        // Two meters' 2026 quarter hours in runs of 500 (a day boundary, DST changes and series changes inside runs;
+        // every third run backwards, as a late correction might come), every third row new and an estimate, every
+        // fifth an actual replacing an estimate.
+        var first = new Domain.Completeness.IntervalSeries("SP1", "CONSUMED", "KWH", 15);
+        var second = first with { ServicePointId = "SP2" };
+        var start = new DateTime(2026, 1, 1, 5, 15, 0, DateTimeKind.Utc);
+        var rows = Enumerable.Range(0, 365 * 96 * 2)
+            .Select(index => (Series: index / 500 % 2 == 0 ? first : second, Index: index))
+            .Select(row => new AppliedInterval(row.Series, start.AddMinutes(15 * (row.Index / 2)), row.Index % 3 == 0, row.Index % 5 != 0, row.Index % 5 == 0))
+            .Chunk(500)
+            .SelectMany((run, index) => index % 3 == 1 ? run.Reverse() : run)
+            .ToList();
+
+        var expected = rows
+            .GroupBy(row => (row.Series, Day: Domain.Completeness.LocalDays.Of(row.IntervalEndUtc, 15, NewYork)))
+            .Select(day => new Domain.Completeness.DayCount(
+                day.Key.Series, day.Key.Day, day.Count(row => row.Inserted), day.Sum(row => (row.IsEstimate ? 1 : 0) - (row.WasEstimate ? 1 : 0))))
+            .Where(day => day.Received != 0 || day.Estimated != 0)
+            .OrderBy(day => day.Series.ServicePointId, StringComparer.Ordinal).ThenBy(day => day.Day);
+
+        var deltas = CompletenessDeltas.Of(rows, NewYork).OrderBy(day => day.Series.ServicePointId, StringComparer.Ordinal).ThenBy(day => day.Day);
+
+        Assert.Equal(expected, deltas);
+    }
+
+    [Fact]
+    public void A_row_that_changes_nothing_leaves_no_delta()
+    {
+        var series = new Domain.Completeness.IntervalSeries("SP1", "", "KWH", 60);
+        var end = new DateTime(2026, 11, 1, 6, 0, 0, DateTimeKind.Utc);
+
+        Assert.Empty(CompletenessDeltas.Of([new AppliedInterval(series, end, IsEstimate: true, Inserted: false, WasEstimate: true)], NewYork));
+        Assert.Equal(
+            [new Domain.Completeness.DayCount(series, new DateOnly(2026, 11, 1), 1, -1)],
+            CompletenessDeltas.Of(
+                [
+                    new AppliedInterval(series, end, IsEstimate: false, Inserted: false, WasEstimate: true),
+                    new AppliedInterval(series, end.AddHours(1), IsEstimate: false, Inserted: true, WasEstimate: false),
+                ],
+                NewYork));
+    }
+}

@@ -143,13 +143,9 @@ public abstract class RedriveStoreTests : IAsyncLifetime
 
 public sealed class SqliteRedriveStoreTests : RedriveStoreTests
 {
-    private readonly string directory = Path.Combine(Path.GetTempPath(), "opowerstream-redrive-" + Guid.NewGuid().ToString("N"));
+    private readonly SqliteFolder folder = new("opowerstream-redrive");
 
-    protected override Task<StoreLocation> CreateLocationAsync()
-    {
-        Directory.CreateDirectory(directory);
-        return Task.FromResult(StoreLocation.Parse($"sqlite:{Path.Combine(directory, Guid.NewGuid().ToString("N") + ".db")}"));
-    }
+    protected override Task<StoreLocation> CreateLocationAsync() => Task.FromResult(folder.NewStore());
 
     protected override async Task CreateVersion1Async(StoreLocation location)
     {
@@ -161,8 +157,7 @@ public sealed class SqliteRedriveStoreTests : RedriveStoreTests
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(directory, recursive: true);
+        folder.Dispose();
     }
 }
 

@@ -57,6 +57,23 @@ public static class CsvExports
         }
     }
 
+    /// <summary>
+    /// Per series and local day (<c>Utility:TimeZone</c>): intervals expected, received, estimated and missing, every
+    /// day of the range for every series with an interval in it.
+    /// </summary>
+    public static async Task CompletenessAsync(IPipelineStore store, TextWriter output, CompletenessFilter filter, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(output);
+        await output.WriteLineAsync("service_point_id,service_quantity_identifier,units,interval_minutes,local_date,expected,received,estimated,missing").ConfigureAwait(false);
+        await foreach (var day in CompletenessDays.ReadAsync(store, filter, ct).ConfigureAwait(false))
+        {
+            var series = day.Series;
+            await output.WriteLineAsync(Row(series.ServicePointId, series.ServiceQuantityIdentifier, series.Units, Number(series.IntervalMinutes),
+                LocalDate(day.Day), Number(day.Expected), Number(day.Received), Number(day.Estimated), Number(day.Missing))).ConfigureAwait(false);
+        }
+    }
+
     public static async Task FilesAsync(IPipelineStore store, TextWriter output, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -70,6 +87,8 @@ public static class CsvExports
 
     public static string Utc(DateTime? value) =>
         value is null ? "" : value.Value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    public static string LocalDate(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     public static string SixDecimals(decimal value) => value.ToString("F6", CultureInfo.InvariantCulture);
 

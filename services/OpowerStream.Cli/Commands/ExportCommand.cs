@@ -3,9 +3,11 @@ using OpowerStream.Storage;
 
 namespace OpowerStream.Cli.Commands;
 
-/// <summary><c>export rates|rejects|intervals|service-quantities</c>: the store's state as CSV, sorted by key.</summary>
+/// <summary><c>export rates|rejects|intervals|service-quantities|files|completeness</c>: the store's state as CSV, sorted by key.</summary>
 internal static class ExportCommand
 {
+    private const string Completeness = "completeness";
+
     private static readonly Dictionary<string, Func<IPipelineStore, TextWriter, CancellationToken, Task>> Exports = new(StringComparer.Ordinal)
     {
         ["rates"] = CsvExports.RatesAsync,
@@ -17,12 +19,16 @@ internal static class ExportCommand
 
     public static Command Create()
     {
-        var what = new Argument<string>("what") { Description = string.Join(" | ", Exports.Keys) };
-        what.AcceptOnlyFromAmong([.. Exports.Keys]);
+        string[] names = [.. Exports.Keys, Completeness];
+        var what = new Argument<string>("what") { Description = string.Join(" | ", names) };
+        what.AcceptOnlyFromAmong(names);
         var store = CommonOptions.Store();
+        var from = CommonOptions.Day("--from", "completeness: the first local day (yyyy-MM-dd; default: the first day holding an interval)");
+        var to = CommonOptions.Day("--to", "completeness: the last local day (yyyy-MM-dd; default: the last day holding an interval)");
+        var onlyIncomplete = new Option<bool>("--only-incomplete") { Description = "completeness: only the days with intervals missing" };
         var command = new Command("export", "Print the materialized state as CSV with a header, sorted by key (datetimes UTC, yyyy-MM-ddTHH:mm:ssZ)")
         {
-            what, store,
+            what, store, from, to, onlyIncomplete,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -37,10 +43,15 @@ internal static class ExportCommand
                 return 2;
             }
 
-            var opened = await PipelineStores.OpenAsync(location, ct).ConfigureAwait(false);
+            var name = parse.GetRequiredValue(what);
+            var filter = new CompletenessFilter(parse.GetValue(from), parse.GetValue(to), parse.GetValue(onlyIncomplete));
+            var opened = await CliConfiguration.OpenStoreAsync(location, ct).ConfigureAwait(false);
             await using (opened.ConfigureAwait(false))
             {
-                await Exports[parse.GetRequiredValue(what)](opened, Console.Out, ct).ConfigureAwait(false);
+                var export = name == Completeness
+                    ? (s, output, token) => CsvExports.CompletenessAsync(s, output, filter, token)
+                    : Exports[name];
+                await export(opened, Console.Out, ct).ConfigureAwait(false);
             }
 
             return 0;

@@ -45,7 +45,7 @@ internal sealed class OperatorSettings
     }
 
     public static Task<IPipelineStore> OpenStoreAsync(string? storeOption, CancellationToken ct) =>
-        PipelineStores.OpenAsync(StoreLocation.Parse(CliConfiguration.StoreLocation(storeOption)), ct);
+        CliConfiguration.OpenStoreAsync(StoreLocation.Parse(CliConfiguration.StoreLocation(storeOption)), ct);
 
     public static Argument<string> EntityArgument()
     {

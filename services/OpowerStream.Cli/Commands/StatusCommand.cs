@@ -5,14 +5,17 @@ using OpowerStream.Storage;
 
 namespace OpowerStream.Cli.Commands;
 
-/// <summary><c>status</c>: per file and per entity reconciliation, consumers, consumer lag and the last rejects, from the store (and the brokers).</summary>
+/// <summary>
+/// <c>status</c>: per file and per entity reconciliation, yesterday's interval completeness, consumers, consumer lag
+/// and the last rejects, from the store (and the brokers).
+/// </summary>
 internal static class StatusCommand
 {
     public static Command Create()
     {
         var store = CommonOptions.Store();
         var bootstrap = new Option<string?>("--bootstrap-servers") { Description = "Kafka bootstrap servers, to show consumer lag (default: Kafka:BootstrapServers)" };
-        var command = new Command("status", "Show every file's reconciliation, totals per entity, the running consumers, consumer lag and the last rejects")
+        var command = new Command("status", "Show every file's reconciliation, totals per entity, yesterday's interval completeness, the running consumers, consumer lag and the last rejects")
         {
             store, bootstrap,
         };
@@ -38,7 +41,9 @@ internal static class StatusCommand
                 }
 
                 var lastRejects = latest.UnorderedItems.Select(item => item.Element).OrderBy(r => r.Lineage.Sequence).ToList();
-                StatusReport.Write(Console.Out, new StatusData(files, members, lastRejects, rejectCount, MeasureLag(settings)), DateTime.UtcNow);
+                var now = DateTime.UtcNow;
+                var completeness = await CompletenessDays.SummarizeLastFullDayAsync(opened, now, ct).ConfigureAwait(false);
+                StatusReport.Write(Console.Out, new StatusData(files, members, lastRejects, rejectCount, MeasureLag(settings), completeness), now);
             }
 
             return 0;

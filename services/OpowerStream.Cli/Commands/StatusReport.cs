@@ -13,11 +13,13 @@ public sealed record StatusData(
     IReadOnlyList<ConsumerMember> Members,
     IReadOnlyList<RejectRecord> LastRejects,
     long RejectCount,
-    IReadOnlyList<EntityLag>? Lag);
+    IReadOnlyList<EntityLag>? Lag,
+    CompletenessSummary Completeness);
 
 /// <summary>
 /// The operator's morning check as plain aligned text: every file's reconciliation, the totals per entity,
-/// the consumers recorded in the store, the consumer groups' lag (when a broker was given) and the most recent rejects.
+/// yesterday's interval completeness per kind of series, the consumers recorded in the store, the consumer
+/// groups' lag (when a broker was given) and the most recent rejects.
 /// </summary>
 public static class StatusReport
 {
@@ -27,7 +29,7 @@ public static class StatusReport
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(status);
-        var (files, members, lastRejects, rejectCount, lag) = status;
+        var (files, members, lastRejects, rejectCount, lag, completeness) = status;
 
         output.WriteLine(Invariant($"Files ({files.Count})"));
         // duplicates: true re-sends of the file that were skipped; same content as: information, the file was applied.
@@ -50,6 +52,14 @@ public static class StatusReport
                     g.Key, Number(g.Count()), Number(g.Sum(f => f.RowsRead)), Number(g.Sum(f => f.RowsApplied)),
                     Number(g.Sum(f => f.RowsRejected)), YesNo(g.All(f => f.Reconciles)), Number(g.Sum(f => f.Resends)),
                 }));
+
+        output.WriteLine();
+        output.WriteLine(Invariant($"Interval completeness on {completeness.Day:yyyy-MM-dd} (the last full day in {completeness.TimeZone})"));
+        WriteTable(output, ["kind", "complete", "meters", "missing", "estimated"], [false, true, true, true, true],
+            completeness.Kinds.Select(k => new[]
+            {
+                k.Kind, Number(k.Complete), Number(k.Meters), Number(k.Missing), Number(k.Estimated),
+            }));
 
         output.WriteLine();
         output.WriteLine(Invariant($"Consumers ({members.Count})"));

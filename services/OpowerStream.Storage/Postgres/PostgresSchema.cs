@@ -142,5 +142,18 @@ internal static class PostgresSchema
             ALTER TABLE file_ledger ADD COLUMN resends integer NOT NULL DEFAULT 0;
             ALTER TABLE file_ledger ADD COLUMN same_content_as text COLLATE "C";
             """),
+        new(5, "interval completeness: intervals received and estimated per series and local day", """
+            CREATE TABLE interval_completeness (
+                service_point_id text COLLATE "C" NOT NULL,
+                service_quantity_identifier text COLLATE "C" NOT NULL,
+                units text COLLATE "C" NOT NULL,
+                interval_minutes integer NOT NULL,
+                local_date text COLLATE "C" NOT NULL,
+                received bigint NOT NULL,
+                estimated bigint NOT NULL,
+                PRIMARY KEY (service_point_id, service_quantity_identifier, units, interval_minutes, local_date)
+            );
+            CREATE INDEX interval_completeness_local_date ON interval_completeness (local_date);
+            """),
     ];
 }

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using OpowerStream.Domain;
+using OpowerStream.Domain.Completeness;
 using OpowerStream.Domain.Rates;
 using OpowerStream.Storage.Batching;
 
@@ -11,7 +12,7 @@ namespace OpowerStream.Storage.Relational;
 /// and every read. A subclass supplies connections, its value representation and the bulk write
 /// of a table's rows (parameterized statements for SQLite, binary COPY for PostgreSQL).
 /// </summary>
-internal abstract class RelationalPipelineStore(IColumnValues columnValues) : IPipelineStore
+internal abstract class RelationalPipelineStore(IColumnValues columnValues, TimeZoneInfo utilityTimeZone) : IPipelineStore
 {
     // A reject resolved by a redrive was counted as rejected when first consumed: it moves to applied.
     private const string FilesSql = """
@@ -51,6 +52,25 @@ internal abstract class RelationalPipelineStore(IColumnValues columnValues) : IP
     protected abstract Task WriteRowsAsync<T>(
         DbConnection connection, DbTransaction transaction, StoreTable<T> table, IReadOnlyCollection<T> rows, CancellationToken ct);
 
+    /// <summary>
+    /// Inserts interval reads (at most one per key) with the sequence guard and adds what the written ones change
+    /// to the completeness counters (<see cref="CompletenessDeltas"/>), in the caller's transaction, from what the
+    /// write itself tells (new key or replaced, the estimate flag replaced), never reading the intervals again.
+    /// </summary>
+    protected abstract Task WriteCountedIntervalsAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyCollection<IntervalRead> rows, CancellationToken ct);
+
+    /// <summary>Adds <paramref name="counts"/> to the completeness counters.</summary>
+    protected Task AddDayCountsAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyCollection<DayCount> counts, CancellationToken ct) =>
+        WriteAsync(connection, transaction, Tables.IntervalCompleteness, counts, ct);
+
+    /// <summary>
+    /// The statement that keeps consumers from writing completeness counters until the transaction ends, or
+    /// null where every write transaction already excludes the others (SQLite).
+    /// </summary>
+    protected abstract string? CompletenessLockSql { get; }
+
     /// <summary>A condition "<paramref name="column"/> is one of the list in <paramref name="parameter"/>".</summary>
     protected abstract string IsOneOfSql(string column, string parameter);
 
@@ -59,16 +79,22 @@ internal abstract class RelationalPipelineStore(IColumnValues columnValues) : IP
 
     public abstract ValueTask DisposeAsync();
 
+    public TimeZoneInfo UtilityTimeZone { get; } = utilityTimeZone;
+
     public Task ApplyIntervalsAsync(StoreBatch<IntervalRead> batch, CancellationToken ct) =>
-        ApplyAsync(batch, (connection, transaction, token) => WriteAsync(
-            connection,
-            transaction,
-            Tables.Intervals,
-            LatestByKey.Select(
+        ApplyAsync(batch, async (connection, transaction, token) =>
+        {
+            var rows = LatestByKey.Select(
                 batch.Rows,
                 row => (row.ServicePointId, row.ServiceQuantityIdentifier, row.Units, row.IntervalMinutes, row.IntervalEndUtc),
-                row => row.Sequence),
-            token), ct);
+                row => row.Sequence);
+            if (rows.Count == 0)
+            {
+                return;
+            }
+
+            await WriteCountedIntervalsAsync(connection, transaction, rows, token).ConfigureAwait(false);
+        }, ct);
 
     public Task ApplyServiceQuantitiesAsync(StoreBatch<ServiceQuantity> batch, CancellationToken ct) =>
         ApplyAsync(batch, (connection, transaction, token) => WriteAsync(
@@ -156,6 +182,104 @@ internal abstract class RelationalPipelineStore(IColumnValues columnValues) : IP
     }
 
     public IAsyncEnumerable<IntervalRead> ReadIntervalsAsync(CancellationToken ct) => ReadAllAsync(Tables.Intervals, ct);
+
+    public IAsyncEnumerable<DayCount> ReadDayCountsAsync(DateOnly? from, DateOnly? to, CancellationToken ct)
+    {
+        var table = Tables.IntervalCompleteness;
+        var parameters = new List<(string Name, object Value)>();
+        var conditions = new List<string>();
+        if (from is { } first)
+        {
+            conditions.Add("local_date >= @from");
+            parameters.Add(("@from", Tables.LocalDateText(first)));
+        }
+
+        if (to is { } last)
+        {
+            conditions.Add("local_date <= @to");
+            parameters.Add(("@to", Tables.LocalDateText(last)));
+        }
+
+        var where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
+        return ReadAsync($"SELECT {table.ColumnList} FROM {table.Name}{where} ORDER BY {table.KeyList}", table.FromRow, parameters, ct);
+    }
+
+    /// <summary>
+    /// Counts, once, the intervals of a store that held some before schema version 5: they have no counter, while
+    /// since then every applied interval has one. Under the completeness lock, so a consumer's batch either
+    /// committed before the scan (and is in it) or waits and counts its own intervals after it.
+    /// </summary>
+    protected Task CountIntervalsStoredBeforeCompletenessAsync(CancellationToken ct) =>
+        InTransactionAsync(async (connection, transaction, token) =>
+        {
+            if (!await HasUncountedIntervalsAsync(connection, transaction, token).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            if (CompletenessLockSql is { } lockSql)
+            {
+                await connection.ExecuteAsync(transaction, lockSql, token).ConfigureAwait(false);
+                if (!await HasUncountedIntervalsAsync(connection, transaction, token).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+
+            var counted = new CompletenessDeltas(UtilityTimeZone);
+            await using (var scan = connection.Command(transaction, """
+                SELECT service_point_id, service_quantity_identifier, units, interval_minutes, interval_end_utc, is_estimate FROM intervals
+                """))
+            {
+                var rows = ReadAsync(
+                    scan,
+                    row => new AppliedInterval(
+                        new IntervalSeries(row.Text(0), row.Text(1), row.Text(2), row.Int32(3)), row.Utc(4),
+                        AppliedInterval.IsEstimateFlag(row.Text(5)[0]), Inserted: true, WasEstimate: false),
+                    token);
+                await foreach (var row in rows.ConfigureAwait(false))
+                {
+                    counted.Add(row);
+                }
+            }
+
+            await AddDayCountsAsync(connection, transaction, counted.ToList(), token).ConfigureAwait(false);
+        }, ct);
+
+    public async Task<DayRange?> GetIntervalDaysAsync(CancellationToken ct)
+    {
+        DayRange? range = null;
+        var rows = ReadAsync(
+            "SELECT MIN(local_date), MAX(local_date) FROM interval_completeness",
+            row => row.NullableText(0) is { } first ? new DayRange(Tables.LocalDate(first), Tables.LocalDate(row.Text(1))) : (DayRange?)null,
+            [],
+            ct);
+        await foreach (var row in rows.ConfigureAwait(false))
+        {
+            range = row;
+        }
+
+        return range;
+    }
+
+    public async Task<IReadOnlyList<IntervalSeries>> GetIntervalSeriesAsync(CancellationToken ct)
+    {
+        var series = new List<IntervalSeries>();
+        var rows = ReadAsync(
+            """
+            SELECT DISTINCT service_point_id, service_quantity_identifier, units, interval_minutes FROM interval_completeness
+            ORDER BY service_point_id, service_quantity_identifier, units, interval_minutes
+            """,
+            row => new IntervalSeries(row.Text(0), row.Text(1), row.Text(2), row.Int32(3)),
+            [],
+            ct);
+        await foreach (var row in rows.ConfigureAwait(false))
+        {
+            series.Add(row);
+        }
+
+        return series;
+    }
 
     public IAsyncEnumerable<ServiceQuantity> ReadServiceQuantitiesAsync(CancellationToken ct) =>
         ReadAllAsync(Tables.ServiceQuantities, ct);
@@ -278,6 +402,14 @@ internal abstract class RelationalPipelineStore(IColumnValues columnValues) : IP
                 .With("@at", at).With("@file", row.SourceFile).With("@line", row.Line);
             await resolve.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
+    }
+
+    private static async Task<bool> HasUncountedIntervalsAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct)
+    {
+        await using var check = connection.Command(transaction, """
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM intervals) AND NOT EXISTS (SELECT 1 FROM interval_completeness) THEN 1 ELSE 0 END
+            """);
+        return Convert.ToInt64(await check.ExecuteScalarAsync(ct).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 1;
     }
 
     private static RatePeriod PeriodOf(AgreementRateVersion version, AgreementRateVersion? next) =>

@@ -37,6 +37,9 @@ internal enum ConflictRule
 
     /// <summary>The new row replaces the stored one.</summary>
     Replace,
+
+    /// <summary>The new row's values are added to the stored ones: the row holds counters, the new row their increments.</summary>
+    Accumulate,
 }
 
 /// <summary>
@@ -66,21 +69,24 @@ internal sealed class StoreTable<T>(
 
     public string SelectAllSql => $"SELECT {ColumnList} FROM {Name} ORDER BY {KeyList}";
 
-    /// <summary>The insert of rows produced by <paramref name="source"/> (VALUES or SELECT, with the columns in order).</summary>
-    public string InsertSql(string source)
+    /// <summary>The key columns: the first columns of <see cref="Columns"/>.</summary>
+    public IReadOnlyList<Column> Keys { get; } = keys;
+
+    /// <summary>
+    /// The insert of rows produced by <paramref name="source"/> (VALUES or SELECT, with the columns in order),
+    /// with the table's conflict rule unless <paramref name="rule"/> names another.
+    /// </summary>
+    public string InsertSql(string source, ConflictRule? rule = null)
     {
         var insert = $"INSERT INTO {Name} AS target ({ColumnList}) {source} ON CONFLICT ({KeyList}) DO ";
-        if (conflictRule == ConflictRule.Ignore)
-        {
-            return insert + "NOTHING";
-        }
-
         var assignments = string.Join(", ", values.Select(column => $"{column.Name} = excluded.{column.Name}"));
-        if (conflictRule == ConflictRule.Replace)
+        return (rule ?? conflictRule) switch
         {
-            return insert + $"UPDATE SET {assignments}";
-        }
-
-        return insert + $"UPDATE SET {assignments} WHERE {SequenceColumn.Tuple("target")} <= {SequenceColumn.Tuple("excluded")}";
+            ConflictRule.Ignore => insert + "NOTHING",
+            ConflictRule.Replace => insert + $"UPDATE SET {assignments}",
+            ConflictRule.Accumulate => insert + "UPDATE SET "
+                + string.Join(", ", values.Select(column => $"{column.Name} = target.{column.Name} + excluded.{column.Name}")),
+            _ => insert + $"UPDATE SET {assignments} WHERE {SequenceColumn.Tuple("target")} <= {SequenceColumn.Tuple("excluded")}",
+        };
     }
 }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using OpowerStream.Domain;
+using OpowerStream.Domain.Completeness;
 using OpowerStream.Storage.Batching;
 using static OpowerStream.Storage.Relational.ColumnType;
 
@@ -31,6 +33,24 @@ internal static class Tables
         row => new IntervalRead(
             row.Text(0), row.Text(1), row.Text(2), row.Int32(3), row.Utc(4),
             row.Decimal(5), row.Text(6)[0], row.NullableText(7), row.Sequence(8)));
+
+    /// <summary>Per series and local day; a written row is an increment of the stored counters.</summary>
+    public static readonly StoreTable<DayCount> IntervalCompleteness = new(
+        "interval_completeness",
+        [
+            new("service_point_id", Text), new("service_quantity_identifier", Text), new("units", Text),
+            new("interval_minutes", Integer), new("local_date", Text),
+        ],
+        [new("received", BigInt), new("estimated", BigInt)],
+        ConflictRule.Accumulate,
+        row =>
+        [
+            row.Series.ServicePointId, row.Series.ServiceQuantityIdentifier, row.Series.Units, row.Series.IntervalMinutes,
+            LocalDateText(row.Day), row.Received, row.Estimated,
+        ],
+        row => new DayCount(
+            new IntervalSeries(row.Text(0), row.Text(1), row.Text(2), row.Int32(3)),
+            LocalDate(row.Text(4)), row.Int64(5), row.Int64(6)));
 
     public static readonly StoreTable<ServiceQuantity> ServiceQuantities = new(
         "service_quantities",
@@ -125,6 +145,13 @@ internal static class Tables
             Resends = row.Int32(12),
             SameContentAs = row.NullableText(13),
         });
+
+    /// <summary>Local dates are stored as text that sorts like the dates (no date type in SQLite).</summary>
+    public const string LocalDateFormat = "yyyy-MM-dd";
+
+    public static string LocalDateText(DateOnly day) => day.ToString(LocalDateFormat, CultureInfo.InvariantCulture);
+
+    public static DateOnly LocalDate(string text) => DateOnly.ParseExact(text, LocalDateFormat, CultureInfo.InvariantCulture);
 
     // The flags the validator admits, as strings allocated once instead of once per row.
     private static string EstimateText(char flag) => flag switch

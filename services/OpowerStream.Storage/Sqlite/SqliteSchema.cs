@@ -151,5 +151,18 @@ internal static class SqliteSchema
             ALTER TABLE file_ledger ADD COLUMN resends INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE file_ledger ADD COLUMN same_content_as TEXT;
             """),
+        new(5, "interval completeness: intervals received and estimated per series and local day", """
+            CREATE TABLE interval_completeness (
+                service_point_id TEXT NOT NULL,
+                service_quantity_identifier TEXT NOT NULL,
+                units TEXT NOT NULL,
+                interval_minutes INTEGER NOT NULL,
+                local_date TEXT NOT NULL,
+                received INTEGER NOT NULL,
+                estimated INTEGER NOT NULL,
+                PRIMARY KEY (service_point_id, service_quantity_identifier, units, interval_minutes, local_date)
+            ) WITHOUT ROWID;
+            CREATE INDEX interval_completeness_local_date ON interval_completeness (local_date);
+            """),
     ];
 }
