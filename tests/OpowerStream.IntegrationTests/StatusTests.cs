@@ -25,14 +25,14 @@ public sealed class StatusTests(KafkaFixture kafka, PostgresFixture postgres, IT
         {
             Assert.True(file.RowsRead == file.RowsApplied + file.RowsRejected);
             Assert.Contains(
-                [file.FileName, file.Entity!, "published", $"{file.RowsRead}", $"{file.RowsApplied}", $"{file.RowsRejected}", "yes"],
+                [file.FileName, file.Entity!, "published", $"{file.RowsRead}", $"{file.RowsApplied}", $"{file.RowsRejected}", "yes", "0", "-"],
                 lines);
         }
 
         foreach (var entity in Enum.GetValues<Entity>().Select(e => e.Name()))
         {
             var file = Assert.Single(result.Files, f => f.Entity == entity);
-            Assert.Contains([entity, "1", $"{file.RowsRead}", $"{file.RowsApplied}", $"{file.RowsRejected}", "yes"], lines);
+            Assert.Contains([entity, "1", $"{file.RowsRead}", $"{file.RowsApplied}", $"{file.RowsRejected}", "yes", "0"], lines);
             for (var partition = 0; partition < 3; partition++)
             {
                 var lag = Assert.Single(lines, l => l.Length == 6 && l[0] == entity && l[1] == $"{scenario.GroupPrefix}-{entity}" && l[2] == $"{partition}");
