@@ -43,7 +43,7 @@ public sealed class StoreRetry(Entity entity, ConsumerOptions options, ConsumerS
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                var delay = Jittered(backoff);
+                var delay = Jittered(backoff, options.MaxRetryDelay);
                 if (StoreFailures.Classify(e) == StoreFailureKind.Transient)
                 {
                     Log.BatchRetry(logger, entityName, attempt, (long)delay.TotalMilliseconds, e);
@@ -60,9 +60,12 @@ public sealed class StoreRetry(Entity entity, ConsumerOptions options, ConsumerS
         }
     }
 
-    /// <summary>"Equal jitter": half the backoff plus a random part of the other half, so that instances hit by the same outage do not retry in step.</summary>
-    public static TimeSpan Jittered(TimeSpan backoff) =>
-        backoff / 2 + TimeSpan.FromTicks(Random.Shared.NextInt64(backoff.Ticks / 2 + 1));
+    /// <summary>
+    /// The backoff times a random factor in [0.5, 1.5), never above <paramref name="cap"/>: instances hit by
+    /// the same outage do not retry in step, and the cap stays the longest wait.
+    /// </summary>
+    public static TimeSpan Jittered(TimeSpan backoff, TimeSpan cap) =>
+        TimeSpan.FromTicks(Math.Min(cap.Ticks, (long)(backoff.Ticks * (0.5 + Random.Shared.NextDouble()))));
 
     private void Surface(Exception e, int attempt, TimeSpan failingFor, TimeSpan delay)
     {

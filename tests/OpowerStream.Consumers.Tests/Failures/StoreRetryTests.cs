@@ -90,16 +90,24 @@ public sealed class StoreRetryTests : IDisposable
         Assert.Equal(40, attempts);
     }
 
-    [Theory]
-    [InlineData(200)]
-    [InlineData(30_000)]
-    public void Jitter_keeps_between_half_and_all_of_the_backoff(int backoffMs)
+    [Fact]
+    public void Jitter_spreads_the_delays_around_the_backoff()
     {
-        var backoff = TimeSpan.FromMilliseconds(backoffMs);
-        var delays = Enumerable.Range(0, 1000).Select(_ => StoreRetry.Jittered(backoff)).ToList();
+        var backoff = TimeSpan.FromMilliseconds(200);
+        var delays = Enumerable.Range(0, 1000).Select(_ => StoreRetry.Jittered(backoff, TimeSpan.FromSeconds(30))).ToList();
 
-        Assert.All(delays, d => Assert.InRange(d, backoff / 2, backoff));
+        Assert.All(delays, d => Assert.InRange(d, backoff / 2, backoff * 1.5));
         Assert.True(delays.Distinct().Count() > 100, "delays of instances hit by one outage must spread");
+    }
+
+    [Fact]
+    public void Jitter_never_waits_longer_than_the_cap()
+    {
+        var cap = TimeSpan.FromSeconds(30);
+        var delays = Enumerable.Range(0, 1000).Select(_ => StoreRetry.Jittered(cap, cap)).ToList();
+
+        Assert.All(delays, d => Assert.InRange(d, cap / 2, cap));
+        Assert.Contains(cap, delays);
     }
 
     public void Dispose()
