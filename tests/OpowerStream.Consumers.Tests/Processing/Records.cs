@@ -3,6 +3,7 @@ using System.Text;
 using OpowerStream.Consumers.Processing;
 using OpowerStream.Contracts;
 using OpowerStream.Domain;
+using OpowerStream.Domain.Tests.Validation;
 
 namespace OpowerStream.Consumers.Tests.Processing;
 
@@ -13,43 +14,6 @@ internal static class Records
 
     public static readonly Lineage SourceLineage = new("opwr_test_20261120060000.tsv", 20261120060000, 7, ContentGeneration: 2);
 
-    private static readonly Dictionary<Entity, Dictionary<string, string?>> Baselines = new()
-    {
-        [Entity.Rate] = new()
-        {
-            [RateColumns.ServiceAgreementId] = "1234567890",
-            [RateColumns.SaRateCode] = "ER-BASIC",
-            [RateColumns.EffectiveDatetime] = "2018-01-01 00:00:00",
-            [RateColumns.UpdatedAt] = "2018-01-02 09:30:00",
-            [RateColumns.AccountId] = "ACC-1",
-        },
-        [Entity.Interval] = new()
-        {
-            [IntervalColumns.IntervalMinutes] = "15",
-            [IntervalColumns.ServicePointId] = "SP-1001",
-            [IntervalColumns.UsageValue] = "1.250000",
-            [IntervalColumns.Date] = "20261120",
-            [IntervalColumns.Time] = "0615",
-            [IntervalColumns.Units] = "KWH",
-            [IntervalColumns.IsEstimate] = "A",
-            [IntervalColumns.UtcOffset] = "-0500",
-            [IntervalColumns.ServiceType] = "ELECTRIC",
-            [IntervalColumns.ServiceQuantityIdentifier] = "CONSUMED",
-        },
-        [Entity.ServiceQuantity] = new()
-        {
-            [ServiceQuantityColumns.BillId] = "B-77",
-            [ServiceQuantityColumns.BillSegmentId] = "BS-770001",
-            [ServiceQuantityColumns.UnitOfMeasure] = "KWH",
-            [ServiceQuantityColumns.TimeOfUse] = "WEEKEND_SUMMER",
-            [ServiceQuantityColumns.ServiceQuantityIdentifier] = "CONSUMED",
-            [ServiceQuantityColumns.StartReadDatetime] = "2026-10-01 00:00:00",
-            [ServiceQuantityColumns.EndReadDatetime] = "2026-10-31 23:59:59",
-            [ServiceQuantityColumns.BilledServiceQuantity] = "812.5",
-            [ServiceQuantityColumns.UpdatedAt] = "2026-11-02T08:00:00Z",
-        },
-    };
-
     /// <summary>The baseline row of <paramref name="entity"/> with <paramref name="overrides"/>, at <paramref name="lineage"/>.</summary>
     public static RawRow Row(Entity entity, Lineage lineage, params (string Column, string? Value)[] overrides)
     {
@@ -57,7 +21,7 @@ internal static class Records
         var values = new string?[layout.Columns.Count];
         for (var i = 0; i < values.Length; i++)
         {
-            values[i] = Baselines[entity].GetValueOrDefault(layout.Columns[i].Name);
+            values[i] = ValidRows.For(entity).GetValueOrDefault(layout.Columns[i].Name);
         }
 
         foreach (var (column, value) in overrides)

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using OpowerStream.Domain;
 using OpowerStream.Extractor;
@@ -10,6 +9,7 @@ using OpowerStream.Samples;
 using OpowerStream.Storage;
 using OpowerStream.Testing;
 using Xunit.Abstractions;
+using static OpowerStream.IntegrationTests.ConsumerProcesses;
 using static OpowerStream.IntegrationTests.ServiceEndpoints;
 
 namespace OpowerStream.IntegrationTests.Reliability;
@@ -29,117 +29,174 @@ public sealed partial class ConsumerFailurePolicyTests(ITestOutputHelper output)
     [Fact]
     public async Task PostgreSQL_down_longer_than_max_poll_interval_keeps_two_consumer_processes_in_their_group_and_ends_exact()
     {
-        await using var postgres = await PrivatePostgres.StartAsync(output);
-        using var cluster = MockKafkaCluster.Start();
-        await using var scenario = PipelineScenario.OnPrivateCluster(cluster, $"postgres:{postgres.ConnectionString}", output, "pg-long-outage");
-        var truth = IntervalFiles(scenario, seed: 17);
-        var group = KafkaFixture.UniqueGroup("pg-long-outage");
-        var consumers = new List<(OpowerStreamProcess Process, Uri Health)>();
-        try
+        await using var rig = await Rig.StartAsync(output, "pg-long-outage", seed: 17, consumers: 2);
+        Assert.All(await PublishAsync(rig.Scenario, Patience), o => Assert.Equal(FileOutcomeKind.Published, o.Kind));
+        Assert.True(await ReliabilityData.WaitUntilAsync(async () => await ReliabilityData.RowsAccountedAsync(rig.Scenario) > 0, Patience));
+
+        var logsBeforeOutage = rig.Consumers.Select(c => c.Process.Stdout.Length).ToList();
+        await rig.Postgres.StopImmediatelyAsync();
+        await Task.Delay(MaxPollInterval + TimeSpan.FromSeconds(5));
+
+        // Still members, each with its partitions, while the store is gone.
+        var owned = new List<int>();
+        foreach (var (process, health) in rig.Consumers)
         {
-            consumers.Add(StartConsumer(cluster, scenario, group));
-            consumers.Add(StartConsumer(cluster, scenario, group));
-            await WaitUntilPartitionsSharedAsync(consumers);
-            Assert.All(await PublishAsync(scenario), o => Assert.Equal(FileOutcomeKind.Published, o.Kind));
-            Assert.True(await ReliabilityData.WaitUntilAsync(async () => await ReliabilityData.RowsAccountedAsync(scenario) > 0, Patience));
-
-            var logsBeforeOutage = consumers.Select(c => c.Process.Stdout.Length).ToList();
-            await postgres.StopImmediatelyAsync();
-            await Task.Delay(MaxPollInterval + TimeSpan.FromSeconds(5));
-
-            // Still members, each with its partitions, while the store is gone.
-            var owned = new List<int>();
-            foreach (var (process, health) in consumers)
-            {
-                Assert.False(process.HasExited, process.Stderr);
-                owned.Add(OwnedPartitions((await GetAsync(health, "/readyz")).Body));
-            }
-
-            Assert.Equal(3, owned.Sum());
-            await postgres.StartAgainAsync();
-
-            await AssertExactAsync(scenario, truth);
-            for (var i = 0; i < consumers.Count; i++)
-            {
-                var since = consumers[i].Process.Stdout[logsBeforeOutage[i]..];
-                Assert.DoesNotContain("partitions revoked", since, StringComparison.Ordinal);
-                Assert.DoesNotContain("partitions assigned", since, StringComparison.Ordinal);
-            }
-
-            // The long apply was polled through with paused partitions (what kept the members in the group).
-            Assert.Contains(consumers, c => c.Process.Stdout.Contains("partitions paused", StringComparison.Ordinal));
-            await StopAllAsync(consumers, group);
+            Assert.False(process.HasExited, process.Stderr);
+            owned.Add(OwnedPartitions((await GetAsync(health, "/readyz")).Body));
         }
-        finally
+
+        Assert.Equal(3, owned.Sum());
+        await rig.Postgres.StartAgainAsync();
+
+        await AssertExactAsync(rig);
+        for (var i = 0; i < rig.Consumers.Count; i++)
         {
-            consumers.ForEach(c => c.Process.Dispose());
+            var since = rig.Consumers[i].Process.Stdout[logsBeforeOutage[i]..];
+            Assert.DoesNotContain("partitions revoked", since, StringComparison.Ordinal);
+            Assert.DoesNotContain("partitions assigned", since, StringComparison.Ordinal);
         }
+
+        // The long apply was polled through with paused partitions (what kept the members in the group).
+        Assert.Contains(rig.Consumers, c => c.Process.Stdout.Contains("partitions paused", StringComparison.Ordinal));
+        await rig.StopAllAsync();
     }
 
     [Fact]
     public async Task A_check_constraint_refusing_every_row_is_named_on_readyz_and_after_it_is_dropped_the_state_is_exact()
     {
-        await using var postgres = await PrivatePostgres.StartAsync(output);
-        using var cluster = MockKafkaCluster.Start();
-        await using var scenario = PipelineScenario.OnPrivateCluster(cluster, $"postgres:{postgres.ConnectionString}", output, "pg-check");
-        var truth = IntervalFiles(scenario, seed: 23);
-        var group = KafkaFixture.UniqueGroup("pg-check");
-        var consumers = new List<(OpowerStreamProcess Process, Uri Health)> { StartConsumer(cluster, scenario, group) };
-        try
-        {
-            await WaitUntilPartitionsSharedAsync(consumers);
-            await ExecuteAsync(postgres, $"ALTER TABLE intervals ADD CONSTRAINT {RefuseAll} CHECK (false) NOT VALID");
-            Assert.All(await PublishAsync(scenario), o => Assert.Equal(FileOutcomeKind.Published, o.Kind));
+        await using var rig = await Rig.StartAsync(output, "pg-check", seed: 23, consumers: 1);
+        await rig.ExecuteAsync($"ALTER TABLE intervals ADD CONSTRAINT {RefuseAll} CHECK (false) NOT VALID");
+        Assert.All(await PublishAsync(rig.Scenario, Patience), o => Assert.Equal(FileOutcomeKind.Published, o.Kind));
 
-            var (process, health) = consumers[0];
-            var refused = await WaitForReadinessAsync(health, process, (status, body) => status == HttpStatusCode.ServiceUnavailable && body.Contains(RefuseAll, StringComparison.Ordinal));
-            Assert.Contains("permanent store failure", refused, StringComparison.Ordinal);
-            var (_, metrics, _) = await GetAsync(health, "/metrics");
-            Assert.True(Sample(metrics, "opowerstream_consumer_permanent_failures_total{entity=\"intervals\"}") > 0, metrics);
-            Assert.Equal(0, await scenario.WithStoreAsync(async store => await store.ReadIntervalsAsync(CancellationToken.None).CountAsync()));
+        var (process, health) = rig.Consumers[0];
+        var refused = await WaitForReadinessAsync(health, process,
+            (status, body) => status == HttpStatusCode.ServiceUnavailable && body.Contains(RefuseAll, StringComparison.Ordinal));
+        Assert.Contains("permanent store failure", refused, StringComparison.Ordinal);
+        var (_, metrics, _) = await GetAsync(health, "/metrics");
+        Assert.True(Sample(metrics, "opowerstream_consumer_permanent_failures_total{entity=\"intervals\"}") > 0, metrics);
+        Assert.Equal(0, await rig.Scenario.WithStoreAsync(async store => await store.ReadIntervalsAsync(CancellationToken.None).CountAsync()));
 
-            // Several retries later, still one ERROR line: it is logged at most once a minute.
-            await Task.Delay(TimeSpan.FromSeconds(3));
-            Assert.Single(FailureLines().Matches(process.Stdout));
+        // Several retries later, still one ERROR line: it is logged at most once a minute.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Single(FailureLines().Matches(process.Stdout));
 
-            await ExecuteAsync(postgres, $"ALTER TABLE intervals DROP CONSTRAINT {RefuseAll}");
-            await WaitForReadinessAsync(health, process, (status, body) => status == HttpStatusCode.OK && !body.Contains(RefuseAll, StringComparison.Ordinal));
-            await AssertExactAsync(scenario, truth);
-            await StopAllAsync(consumers, group);
-        }
-        finally
-        {
-            consumers.ForEach(c => c.Process.Dispose());
-        }
+        await rig.ExecuteAsync($"ALTER TABLE intervals DROP CONSTRAINT {RefuseAll}");
+        await WaitForReadinessAsync(health, process, (status, body) => status == HttpStatusCode.OK && !body.Contains(RefuseAll, StringComparison.Ordinal));
+        await AssertExactAsync(rig);
+        await rig.StopAllAsync();
     }
 
     [Fact]
     public async Task With_ExitAfterPermanentFailure_set_a_consumer_that_cannot_apply_exits_non_zero()
     {
-        await using var postgres = await PrivatePostgres.StartAsync(output);
-        using var cluster = MockKafkaCluster.Start();
-        await using var scenario = PipelineScenario.OnPrivateCluster(cluster, $"postgres:{postgres.ConnectionString}", output, "pg-exit");
-        IntervalFiles(scenario, seed: 29);
-        var group = KafkaFixture.UniqueGroup("pg-exit");
-        var consumers = new List<(OpowerStreamProcess Process, Uri Health)>
-        {
-            StartConsumer(cluster, scenario, group, ("Consumers__ExitAfterPermanentFailure", "00:00:02")),
-        };
-        try
-        {
-            await WaitUntilPartitionsSharedAsync(consumers);
-            await ExecuteAsync(postgres, $"ALTER TABLE intervals ADD CONSTRAINT {RefuseAll} CHECK (false) NOT VALID");
-            await PublishAsync(scenario);
+        await using var rig = await Rig.StartAsync(output, "pg-exit", seed: 29, consumers: 1, ("Consumers__ExitAfterPermanentFailure", "00:00:02"));
+        await rig.ExecuteAsync($"ALTER TABLE intervals ADD CONSTRAINT {RefuseAll} CHECK (false) NOT VALID");
+        await PublishAsync(rig.Scenario, Patience);
 
-            var exit = await consumers[0].Process.WaitForExitAsync(Patience);
+        var exit = await rig.Consumers[0].Process.WaitForExitAsync(Patience);
 
-            Assert.Equal(3, exit.ExitCode);
-            Assert.Contains("longer than Consumers:ExitAfterPermanentFailure", exit.Stdout, StringComparison.Ordinal);
-            Assert.Contains(RefuseAll, exit.Stdout, StringComparison.Ordinal);
+        Assert.Equal(3, exit.ExitCode);
+        Assert.Contains("longer than Consumers:ExitAfterPermanentFailure", exit.Stdout, StringComparison.Ordinal);
+        Assert.Contains(RefuseAll, exit.Stdout, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A private PostgreSQL and broker, a generation's interval files in the inbox, and
+    /// <c>consume intervals</c> processes in one group that share the three partitions before anything is published.
+    /// </summary>
+    private sealed class Rig : IAsyncDisposable
+    {
+        private readonly MockKafkaCluster cluster;
+
+        private Rig(PrivatePostgres postgres, MockKafkaCluster cluster, PipelineScenario scenario, string group)
+        {
+            Postgres = postgres;
+            this.cluster = cluster;
+            Scenario = scenario;
+            Group = group;
         }
-        finally
+
+        public PrivatePostgres Postgres { get; }
+
+        public PipelineScenario Scenario { get; }
+
+        public string Group { get; }
+
+        public List<(OpowerStreamProcess Process, Uri Health)> Consumers { get; } = [];
+
+        public IntervalTruth Truth { get; private set; } = null!;
+
+        public static async Task<Rig> StartAsync(ITestOutputHelper output, string name, long seed, int consumers, params (string Name, string Value)[] settings)
         {
-            consumers.ForEach(c => c.Process.Dispose());
+            var postgres = await PrivatePostgres.StartAsync(output);
+            var cluster = MockKafkaCluster.Start();
+            var rig = new Rig(postgres, cluster,
+                PipelineScenario.OnPrivateCluster(cluster, $"postgres:{postgres.ConnectionString}", output, name), KafkaFixture.UniqueGroup(name));
+            rig.Truth = IntervalFiles(rig.Scenario, seed);
+            for (var i = 0; i < consumers; i++)
+            {
+                rig.Consumers.Add(ConsumerProcesses.Start(output, cluster.BootstrapServers, rig.Scenario, rig.Group,
+                [
+                    ("Consumers__MaxBatchSize", "100"),
+                    ("Consumers__MaxRetryDelay", "00:00:01"),
+                    // Short, so that the outage outlasts it: a member that stopped polling would be dropped.
+                    ("Kafka__Consumer__max.poll.interval.ms", ((int)MaxPollInterval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)),
+                    ("Kafka__Consumer__auto.commit.interval.ms", "500"),
+                    .. settings,
+                ]));
+            }
+
+            await rig.WaitUntilPartitionsSharedAsync();
+            return rig;
+        }
+
+        public async Task ExecuteAsync(string sql)
+        {
+            await using var connection = new NpgsqlConnection(Postgres.ConnectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        /// <summary>SIGTERM: each leaves its group and exits 0.</summary>
+        public async Task StopAllAsync()
+        {
+            Consumers.ForEach(c => c.Process.Terminate());
+            foreach (var (process, _) in Consumers)
+            {
+                var exit = await process.WaitForExitAsync(TimeSpan.FromSeconds(30));
+                Assert.Equal(0, exit.ExitCode);
+                Assert.Contains($"left group {Group}", exit.Stdout, StringComparison.Ordinal);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Consumers.ForEach(c => c.Process.Dispose());
+            await Scenario.DisposeAsync();
+            cluster.Dispose();
+            await Postgres.DisposeAsync();
+        }
+
+        private async Task WaitUntilPartitionsSharedAsync()
+        {
+            var deadline = DateTime.UtcNow + Patience;
+            while (true)
+            {
+                var owned = new List<int>();
+                foreach (var (process, health) in Consumers)
+                {
+                    owned.Add(OwnedPartitions(await WaitUntilReadyAsync(health, Patience, null, process)));
+                }
+
+                if (owned.All(o => o > 0) && owned.Sum() == 3)
+                {
+                    return;
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, $"Partitions not shared: {string.Join(",", owned)}");
+                await Task.Delay(200);
+            }
         }
     }
 
@@ -175,8 +232,9 @@ public sealed partial class ConsumerFailurePolicyTests(ITestOutputHelper output)
     }
 
     /// <summary>Every file reconciled with the generator's numbers, the stored intervals as many and as large as it says.</summary>
-    private static async Task AssertExactAsync(PipelineScenario scenario, IntervalTruth truth)
+    private static async Task AssertExactAsync(Rig rig)
     {
+        var (scenario, truth) = (rig.Scenario, rig.Truth);
         var deadline = DateTime.UtcNow + Patience;
         IReadOnlyList<FileReconciliation> files;
         while (true)
@@ -203,51 +261,6 @@ public sealed partial class ConsumerFailurePolicyTests(ITestOutputHelper output)
         Assert.Equal(truth.Generated.TotalsFor(Entity.Interval).ValueSum, intervals.Sum(r => r.UsageValue));
     }
 
-    private (OpowerStreamProcess Process, Uri Health) StartConsumer(
-        MockKafkaCluster cluster, PipelineScenario scenario, string group, params (string Name, string Value)[] extra)
-    {
-        var port = FreePort();
-        var process = OpowerStreamProcess.Start(output, Path.GetTempPath(),
-            ["consume", "intervals", "--bootstrap-servers", cluster.BootstrapServers, "--group", group,
-             "--store", scenario.StoreLocation, "--health-port", port.ToString(CultureInfo.InvariantCulture)],
-            [
-                ("Kafka__TopicPrefix", scenario.Topics.Prefix),
-                ("Consumers__MaxBatchSize", "100"),
-                ("Consumers__MaxBatchWait", "00:00:00.050"),
-                ("Consumers__MaxRetryDelay", "00:00:01"),
-                ("Kafka__Consumer__session.timeout.ms", "4000"),
-                ("Kafka__Consumer__heartbeat.interval.ms", "500"),
-                // Short, so that the outage outlasts it: a member that stopped polling would be dropped.
-                ("Kafka__Consumer__max.poll.interval.ms", ((int)MaxPollInterval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)),
-                ("Kafka__Consumer__auto.commit.interval.ms", "500"),
-                ("Logging__LogLevel__Default", "Information"),
-                .. extra,
-            ]);
-        return (process, Local(port));
-    }
-
-    /// <summary>Every consumer ready and the three partitions split among them, before anything is published.</summary>
-    private static async Task WaitUntilPartitionsSharedAsync(List<(OpowerStreamProcess Process, Uri Health)> consumers)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            var owned = new List<int>();
-            foreach (var (process, health) in consumers)
-            {
-                owned.Add(OwnedPartitions(await WaitUntilReadyAsync(health, Patience, null, process)));
-            }
-
-            if (owned.All(o => o > 0) && owned.Sum() == 3)
-            {
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"Partitions not shared: {string.Join(",", owned)}");
-            await Task.Delay(200);
-        }
-    }
-
     private static async Task<string> WaitForReadinessAsync(Uri health, OpowerStreamProcess process, Func<HttpStatusCode, string, bool> condition)
     {
         var deadline = DateTime.UtcNow + Patience;
@@ -267,49 +280,6 @@ public sealed partial class ConsumerFailurePolicyTests(ITestOutputHelper output)
 
         throw new TimeoutException($"/readyz never answered as expected; last {last}\n{process.Stdout}");
     }
-
-    /// <summary>The product's extractor, in this process, publishes the inbox once.</summary>
-    private static async Task<IReadOnlyList<FileOutcome>> PublishAsync(PipelineScenario scenario)
-    {
-        using var host = scenario.BuildHost(consumers: [], extractor: true);
-        await host.StartAsync();
-        try
-        {
-            return await host.Services.GetRequiredService<ExtractionRun>().Completed.WaitAsync(Patience);
-        }
-        finally
-        {
-            await host.StopAsync();
-        }
-    }
-
-    private static async Task StopAllAsync(List<(OpowerStreamProcess Process, Uri Health)> consumers, string group)
-    {
-        consumers.ForEach(c => c.Process.Terminate());
-        foreach (var (process, _) in consumers)
-        {
-            var exit = await process.WaitForExitAsync(TimeSpan.FromSeconds(30));
-            Assert.Equal(0, exit.ExitCode);
-            Assert.Contains($"left group {group}", exit.Stdout, StringComparison.Ordinal);
-        }
-    }
-
-    private static async Task ExecuteAsync(PrivatePostgres postgres, string sql)
-    {
-        await using var connection = new NpgsqlConnection(postgres.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static int OwnedPartitions(string readiness)
-    {
-        var match = OwnedPartitionsPattern().Match(readiness);
-        return match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
-    }
-
-    [GeneratedRegex(@"consumer:intervals: ready \(member of [^,]+, (\d+) partition\(s\)\)")]
-    private static partial Regex OwnedPartitionsPattern();
 
     [GeneratedRegex("failed with an error no retry can fix")]
     private static partial Regex FailureLines();
