@@ -15,14 +15,14 @@ internal sealed class ConsumerMembership : IAsyncDisposable
 {
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
 
-    private readonly IPipelineStore store;
+    private readonly IMembershipStore store;
     private readonly ILogger logger;
     private readonly string entityName;
     private readonly CancellationTokenSource stop = new();
     private readonly Task heartbeats;
     private ConsumerMember member;
 
-    private ConsumerMembership(IPipelineStore store, string groupId, string entityName, ILogger logger)
+    private ConsumerMembership(IMembershipStore store, string groupId, string entityName, ILogger logger)
     {
         this.store = store;
         this.logger = logger;
@@ -35,7 +35,7 @@ internal sealed class ConsumerMembership : IAsyncDisposable
     }
 
     /// <summary>Records the member (waiting for the first write) and starts its heartbeats.</summary>
-    public static async Task<ConsumerMembership> StartAsync(IPipelineStore store, string groupId, string entityName, ILogger logger, CancellationToken ct)
+    public static async Task<ConsumerMembership> StartAsync(IMembershipStore store, string groupId, string entityName, ILogger logger, CancellationToken ct)
     {
         var membership = new ConsumerMembership(store, groupId, entityName, logger);
         await membership.RecordAsync(ct).ConfigureAwait(false);

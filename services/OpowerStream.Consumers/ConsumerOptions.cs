@@ -23,6 +23,14 @@ public sealed class ConsumerOptions
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// How long an error no retry can fix (a constraint, a privilege, a schema mismatch) may last before
+    /// the process exits non-zero, for an orchestrator to restart it. Off (null) by default: the consumer
+    /// keeps retrying, reports the error on <c>/readyz</c> and never acknowledges the batch.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan? ExitAfterPermanentFailure { get; set; }
+
+    /// <summary>
     /// An exact group for an entity, overriding <c>PREFIX-entity</c>: <c>Consumers:Groups:intervals</c>
     /// (what <c>consume intervals --group G</c> sets).
     /// </summary>

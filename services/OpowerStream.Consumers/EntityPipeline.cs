@@ -1,3 +1,4 @@
+using OpowerStream.Consumers.Processing;
 using OpowerStream.Domain;
 using OpowerStream.Domain.Validation;
 using OpowerStream.Storage;
@@ -7,14 +8,14 @@ namespace OpowerStream.Consumers;
 /// <summary>What differs between the entity consumers: the rules a row must pass and where valid rows go.</summary>
 public sealed class EntityPipeline<T>(
     IRowValidator<T> validator,
-    Func<IPipelineStore, StoreBatch<T>, CancellationToken, Task> apply)
+    Func<IBatchApplyStore, StoreBatch<T>, CancellationToken, Task> apply)
     where T : class
 {
     public Entity Entity => validator.Entity;
 
-    public IRowValidator<T> Validator => validator;
+    public EntityBatchProcessor<T> Processor { get; } = new(validator);
 
-    public Task ApplyAsync(IPipelineStore store, StoreBatch<T> batch, CancellationToken ct) => apply(store, batch, ct);
+    public Task ApplyAsync(IBatchApplyStore store, StoreBatch<T> batch, CancellationToken ct) => apply(store, batch, ct);
 }
 
 public static class EntityPipelines

@@ -47,10 +47,10 @@ public sealed class FileExtractor(
 {
     private readonly HealthComponent status = health.Component(ExtractorService.HealthComponentName);
 
-    public const string FileHeader = "opower.file";
-    public const string FileTimestampHeader = "opower.file_timestamp";
-    public const string LineHeader = "opower.line";
-    public const string ContentGenerationHeader = "opower.content_generation";
+    public const string FileHeader = EventHeaders.File;
+    public const string FileTimestampHeader = EventHeaders.FileTimestamp;
+    public const string LineHeader = EventHeaders.Line;
+    public const string ContentGenerationHeader = EventHeaders.ContentGeneration;
 
     private const int ReadBufferBytes = 1 << 20;
     private const int RowsBetweenGateChecks = 5_000;

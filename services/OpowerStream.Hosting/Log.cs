@@ -29,26 +29,27 @@ public static partial class Log
     [LoggerMessage(1106, LogLevel.Information, "Extractor waits for the consumers: lag {Lag} on {Topic}[{Partition}] is above {MaxLag}")]
     public static partial void ExtractorWaitsForConsumers(ILogger logger, string topic, int partition, long lag, int maxLag);
 
-    [LoggerMessage(1200, LogLevel.Information, "Consumer {Entity} started: topic {Topic}, group {Group}")]
-    public static partial void ConsumerStarted(ILogger logger, string entity, string topic, string group);
 
     [LoggerMessage(1201, LogLevel.Debug, "Consumer {Entity} applied a batch: {Applied} valid, {Rejected} rejected in {ElapsedMs} ms")]
     public static partial void BatchApplied(ILogger logger, string entity, int applied, int rejected, long elapsedMs);
 
-    [LoggerMessage(1202, LogLevel.Warning, "Consumer {Entity}: applying a batch failed (attempt {Attempt}); retrying in {DelayMs} ms without advancing offsets")]
+    [LoggerMessage(1202, LogLevel.Warning, "Consumer {Entity}: applying a batch failed transiently (attempt {Attempt}); retrying in {DelayMs} ms without advancing offsets")]
     public static partial void BatchRetry(ILogger logger, string entity, int attempt, long delayMs, Exception exception);
+
+    [LoggerMessage(1211, LogLevel.Error, "Consumer {Entity}: applying a batch failed with an error no retry can fix (attempt {Attempt}, failing for {FailingSeconds} s): {Reason}. The batch is not acknowledged; retrying every {DelayMs} ms until the cause is fixed")]
+    public static partial void BatchFailsPermanently(ILogger logger, string entity, int attempt, long failingSeconds, string reason, long delayMs, Exception exception);
+
+    [LoggerMessage(1212, LogLevel.Information, "Consumer {Entity}: the batch applied after {Attempts} attempts; the failure is over")]
+    public static partial void BatchRecovered(ILogger logger, string entity, int attempts);
+
+    [LoggerMessage(1213, LogLevel.Critical, "Consumer {Entity}: a permanent failure lasted {FailingSeconds} s, longer than Consumers:ExitAfterPermanentFailure; the process exits for its orchestrator to restart it: {Reason}")]
+    public static partial void ExitingAfterPermanentFailure(ILogger logger, string entity, long failingSeconds, string reason);
 
     [LoggerMessage(1203, LogLevel.Warning, "Consumer {Entity}: undecodable event at {Topic}[{Partition}]@{Offset} sent to the dead-letter topic: {Reason}")]
     public static partial void PoisonEvent(ILogger logger, string entity, string topic, int partition, long offset, string reason);
 
-    [LoggerMessage(1204, LogLevel.Critical, "Consumer {Entity} stopped: {Reason}")]
-    public static partial void ConsumerFatal(ILogger logger, string entity, string reason, Exception? exception);
 
-    [LoggerMessage(1205, LogLevel.Information, "Consumer {Entity}: partitions assigned {Partitions}")]
-    public static partial void PartitionsAssigned(ILogger logger, string entity, string partitions);
 
-    [LoggerMessage(1206, LogLevel.Information, "Consumer {Entity}: partitions revoked {Partitions}")]
-    public static partial void PartitionsRevoked(ILogger logger, string entity, string partitions);
 
     [LoggerMessage(1300, LogLevel.Information, "Embedded Kafka broker (librdkafka mock cluster) at {BootstrapServers}")]
     public static partial void EmbeddedBroker(ILogger logger, string bootstrapServers);
@@ -65,11 +66,7 @@ public static partial class Log
     [LoggerMessage(1207, LogLevel.Information, "Health and metrics endpoint listening on {Address} (/healthz, /readyz, /metrics)")]
     public static partial void HealthEndpointListening(ILogger logger, string address);
 
-    [LoggerMessage(1208, LogLevel.Information, "Consumer {Entity} closed: offsets committed, left group {Group}")]
-    public static partial void ConsumerLeftGroup(ILogger logger, string entity, string group);
 
-    [LoggerMessage(1600, LogLevel.Warning, "Consumer {Entity}: the broker reported {Code} ({Reason}); the client retries, the batch so far is applied and no record is skipped")]
-    public static partial void ConsumeErrorRetried(ILogger logger, string entity, string code, string reason);
 
     [LoggerMessage(1107, LogLevel.Warning, "File {File}: an attempt started at {StartedAt} did not complete; publishing it again from its first row")]
     public static partial void FileResumed(ILogger logger, string file, DateTimeOffset startedAt);

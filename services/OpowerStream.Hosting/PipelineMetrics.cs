@@ -17,6 +17,7 @@ public sealed class PipelineMetrics : IDisposable
     private readonly Counter<long> filesRefused;
     private readonly Counter<long> filesDuplicate;
     private readonly Histogram<double> batchSeconds;
+    private readonly Counter<long> permanentFailures;
     private readonly ConcurrentDictionary<(string Entity, string Topic, int Partition), long> lag = new();
 
     public PipelineMetrics(IMeterFactory meterFactory)
@@ -31,6 +32,8 @@ public sealed class PipelineMetrics : IDisposable
         filesDuplicate = meter.CreateCounter<long>("opowerstream.files.duplicate", "{file}", "True re-sends (a published file's name and content again) skipped.");
         batchSeconds = meter.CreateHistogram<double>("opowerstream.batch.duration", "s", "Time to validate and apply one consumer batch.",
             tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
+        permanentFailures = meter.CreateCounter<long>("opowerstream.consumer.permanent_failures", "{failure}",
+            "Batch applies that failed with an error no retry can fix (a constraint, a privilege, a schema mismatch); each is retried until fixed.");
         meter.CreateObservableGauge("opowerstream.consumer.lag", ObserveLag, "{record}",
             "Records in a partition this consumer owns that it has not applied yet (high watermark minus position).");
     }
@@ -48,6 +51,8 @@ public sealed class PipelineMetrics : IDisposable
     public void FileDuplicate(string? entity) => filesDuplicate.Add(1, new KeyValuePair<string, object?>("entity", entity ?? "unknown"));
 
     public void BatchApplied(Entity entity, TimeSpan elapsed) => batchSeconds.Record(elapsed.TotalSeconds, Tag(entity));
+
+    public void PermanentFailure(Entity entity) => permanentFailures.Add(1, Tag(entity));
 
     /// <summary>A consumer's lag on a partition it owns, as of its last poll.</summary>
     public void ConsumerLag(Entity entity, string topic, int partition, long records) => lag[(entity.Name(), topic, partition)] = records;

@@ -6,11 +6,18 @@ namespace OpowerStream.Storage;
 
 /// <summary>
 /// The materialized state of the pipeline: the entities' current rows, the rejects, the rate audit
-/// trail and the per-file reconciliation. Every write is guarded by source sequence (spec section 5),
-/// so redelivered or replayed batches never roll state back. Transient failures (connection lost,
-/// database busy) surface as exceptions; the caller retries the whole batch.
+/// trail and the per-file reconciliation. Both stores implement the whole, the union of the role
+/// interfaces below; code that uses a store takes only the role it needs. Every write is guarded by
+/// source sequence (spec section 5), so redelivered or replayed batches never roll state back. Failures
+/// surface as exceptions (<see cref="StoreFailures"/> tells transient from permanent); the caller
+/// retries the whole batch.
 /// </summary>
-public interface IPipelineStore : IAsyncDisposable
+public interface IPipelineStore : IBatchApplyStore, IFileLedgerStore, IOperatorStore, IRedriveStore, IMembershipStore, IAsyncDisposable
+{
+}
+
+/// <summary>What a consumer needs: one batch of an entity (rows, rejects, per-file counts) applied in one transaction.</summary>
+public interface IBatchApplyStore
 {
     /// <summary>The utility's zone (<c>Utility:TimeZone</c>), whose local days interval completeness is counted in.</summary>
     TimeZoneInfo UtilityTimeZone { get; }
@@ -26,7 +33,11 @@ public interface IPipelineStore : IAsyncDisposable
 
     /// <summary>Applies service quantities, rejects and reconciliation counters in one transaction.</summary>
     Task ApplyServiceQuantitiesAsync(StoreBatch<ServiceQuantity> batch, CancellationToken ct);
+}
 
+/// <summary>The file ledger: what the extractor records of each inbound file, and the per-file reconciliation.</summary>
+public interface IFileLedgerStore
+{
     /// <summary>Inserts or replaces the ledger entry of <see cref="FileLedgerEntry.FileName"/>.</summary>
     Task RecordFileAsync(FileLedgerEntry entry, CancellationToken ct);
 
@@ -42,7 +53,11 @@ public interface IPipelineStore : IAsyncDisposable
 
     /// <summary>Every file of the ledger with its counters, sorted by file name.</summary>
     Task<IReadOnlyList<FileReconciliation>> GetFilesAsync(CancellationToken ct);
+}
 
+/// <summary>The operator's queries and exports: the entities' current rows, the rejects and the rate audit trail.</summary>
+public interface IOperatorStore
+{
     /// <summary>Rate periods sorted by agreement then effective date; the latest of each agreement is open.</summary>
     IAsyncEnumerable<RatePeriod> ReadRatePeriodsAsync(CancellationToken ct);
 
@@ -50,7 +65,7 @@ public interface IPipelineStore : IAsyncDisposable
     IAsyncEnumerable<IntervalRead> ReadIntervalsAsync(CancellationToken ct);
 
     /// <summary>
-    /// The completeness counters, per series and local day in <see cref="UtilityTimeZone"/>, sorted by series then
+    /// The completeness counters, per series and local day in <see cref="IBatchApplyStore.UtilityTimeZone"/>, sorted by series then
     /// day; only the days from <paramref name="from"/> and to <paramref name="to"/> when given. A day nothing
     /// was received on has no counter.
     /// </summary>
@@ -73,13 +88,21 @@ public interface IPipelineStore : IAsyncDisposable
 
     /// <summary>Every rate value a correction displaced, sorted by agreement, effective date, sequence.</summary>
     IAsyncEnumerable<RateAuditEntry> ReadRateAuditAsync(CancellationToken ct);
+}
 
+/// <summary>What <c>redrive</c> needs: the rejects with their original events and redrive state.</summary>
+public interface IRedriveStore
+{
     /// <summary>One entity's rejected rows with their redrive state, sorted by source file then line.</summary>
     IAsyncEnumerable<StoredReject> ReadStoredRejectsAsync(RejectQuery query, CancellationToken ct);
 
     /// <summary>Records that a redrive re-published these rows of <paramref name="entity"/> at <paramref name="at"/>.</summary>
     Task MarkRedrivenAsync(string entity, IReadOnlyList<Lineage> rows, DateTime at, CancellationToken ct);
+}
 
+/// <summary>The consumer instances' own records, so that <c>replay</c> can tell a group is in use without joining it.</summary>
+public interface IMembershipStore
+{
     /// <summary>Registers a consumer instance, or refreshes its heartbeat (same group and member id).</summary>
     Task RecordMemberAsync(ConsumerMember member, CancellationToken ct);
 

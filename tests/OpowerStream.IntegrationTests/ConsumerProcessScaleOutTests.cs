@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpowerStream.Cli;
 using OpowerStream.Cli.Commands;
@@ -11,6 +8,7 @@ using OpowerStream.Samples;
 using OpowerStream.Storage;
 using OpowerStream.Testing;
 using Xunit.Abstractions;
+using static OpowerStream.IntegrationTests.ConsumerProcesses;
 using static OpowerStream.IntegrationTests.ServiceEndpoints;
 using static OpowerStream.IntegrationTests.TestFiles;
 
@@ -22,7 +20,7 @@ namespace OpowerStream.IntegrationTests;
 /// test process; the consumers are real child processes, one of them killed (SIGKILL) mid-stream.
 /// </summary>
 [Collection(PipelineCollection.Name)]
-public sealed partial class ConsumerProcessScaleOutTests(KafkaFixture kafka, PostgresFixture postgres, ITestOutputHelper output)
+public sealed class ConsumerProcessScaleOutTests(KafkaFixture kafka, PostgresFixture postgres, ITestOutputHelper output)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
@@ -108,40 +106,10 @@ public sealed partial class ConsumerProcessScaleOutTests(KafkaFixture kafka, Pos
         }
     }
 
-    private OpowerStreamProcess StartAndReturn(PipelineScenario scenario, string group, int port) =>
-        OpowerStreamProcess.Start(output, Path.GetTempPath(),
-            ["consume", "intervals", "--bootstrap-servers", kafka.BootstrapServers, "--group", group,
-             "--store", scenario.StoreLocation, "--health-port", port.ToString(CultureInfo.InvariantCulture)],
-            ("Kafka__TopicPrefix", scenario.Topics.Prefix),
-            ("Consumers__MaxBatchSize", "200"),
-            ("Consumers__MaxBatchWait", "00:00:00.050"),
-            // A killed member's partitions move once its session expires: keep that short.
-            ("Kafka__Consumer__session.timeout.ms", "4000"),
-            ("Kafka__Consumer__heartbeat.interval.ms", "500"),
-            // Offsets of applied batches reach the broker up to a second later: a kill loses some, so rows are redelivered.
-            ("Kafka__Consumer__auto.commit.interval.ms", "1000"),
-            ("Logging__LogLevel__Default", "Information"));
+    private (OpowerStreamProcess Process, Uri Health) StartConsumer(PipelineScenario scenario, string group) =>
+        ConsumerProcesses.Start(output, kafka.BootstrapServers, scenario, group);
 
-    private (OpowerStreamProcess Process, Uri Health) StartConsumer(PipelineScenario scenario, string group)
-    {
-        var port = FreePort();
-        return (StartAndReturn(scenario, group, port), Local(port));
-    }
-
-    /// <summary>The product's extractor, in this process, publishes the inbox once.</summary>
-    private static async Task<IReadOnlyList<FileOutcome>> PublishAsync(PipelineScenario scenario)
-    {
-        using var host = scenario.BuildHost(consumers: [], extractor: true);
-        await host.StartAsync();
-        try
-        {
-            return await host.Services.GetRequiredService<ExtractionRun>().Completed.WaitAsync(Patience);
-        }
-        finally
-        {
-            await host.StopAsync();
-        }
-    }
+    private static Task<IReadOnlyList<FileOutcome>> PublishAsync(PipelineScenario scenario) => ConsumerProcesses.PublishAsync(scenario, Patience);
 
     /// <summary>Scrapes the consumer's /metrics until it applied (or rejected) some rows; returns how many.</summary>
     private static async Task<double> WaitForAppliedRowsAsync(Uri health, OpowerStreamProcess process)
@@ -240,13 +208,4 @@ public sealed partial class ConsumerProcessScaleOutTests(KafkaFixture kafka, Pos
             work.Delete(recursive: true);
         }
     }
-
-    private static int OwnedPartitions(string readiness)
-    {
-        var match = OwnedPartitionsPattern().Match(readiness);
-        return match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : -1;
-    }
-
-    [GeneratedRegex(@"consumer:intervals: ready \(member of [^,]+, (\d+) partition\(s\)\)")]
-    private static partial Regex OwnedPartitionsPattern();
 }

@@ -11,7 +11,7 @@ namespace OpowerStream.Storage.Tests;
 
 /// <summary>
 /// Schema version 2 on both stores: rejects keep their original event and redrive state, a redriven row that
-/// now passes moves from rejected to applied exactly once, and consumer instances record themselves.
+/// now passes moves from rejected to applied exactly once; a version 1 store migrates keeping its rejects.
 /// </summary>
 public abstract class RedriveStoreTests : IAsyncLifetime
 {
@@ -63,25 +63,6 @@ public abstract class RedriveStoreTests : IAsyncLifetime
             all.Select(r => (r.Reject.Lineage.Line, r.RedrivenAt == Now, r.ResolvedAt is not null)));
         Assert.Equal([4L], (await ToListAsync(store.ReadRejectsAsync(CancellationToken.None))).Select(r => r.Lineage.Line));
         Assert.Equal(["SP1", "SP3"], (await ToListAsync(store.ReadIntervalsAsync(CancellationToken.None))).Select(r => r.ServicePointId));
-    }
-
-    [Fact]
-    public async Task Consumer_members_register_refresh_list_and_leave()
-    {
-        var member = new ConsumerMember("g-rates", "host:42:a", "host", 42, Now, Now);
-        await store.RecordMemberAsync(member, CancellationToken.None);
-        await store.RecordMemberAsync(member with { LastHeartbeat = Now.AddSeconds(5) }, CancellationToken.None);
-        await store.RecordMemberAsync(member with { GroupId = "g-intervals" }, CancellationToken.None);
-
-        var rates = Assert.Single(await store.GetMembersAsync("g-rates", CancellationToken.None));
-        Assert.Equal(member with { LastHeartbeat = Now.AddSeconds(5) }, rates);
-        Assert.Equal(2, (await store.GetMembersAsync(null, CancellationToken.None)).Count);
-        Assert.True(rates.IsLive(Now.AddSeconds(30), TimeSpan.FromSeconds(30)));
-        Assert.False(rates.IsLive(Now.AddSeconds(35), TimeSpan.FromSeconds(30)));
-
-        await store.RemoveMemberAsync("g-rates", "host:42:a", CancellationToken.None);
-        Assert.Empty(await store.GetMembersAsync("g-rates", CancellationToken.None));
-        Assert.Single(await store.GetMembersAsync("g-intervals", CancellationToken.None));
     }
 
     [Fact]

@@ -49,6 +49,7 @@ internal static class ConsumeCommand
 
         using var host = builder.AddConsumerService(entity).Build();
         await host.RunAsync(ct).ConfigureAwait(false);
-        return 0;
+        // 0, or what a service set before stopping the host (a consumer giving up on a permanent failure).
+        return Environment.ExitCode;
     }
 }

@@ -10,7 +10,7 @@ namespace OpowerStream.Cli.Commands;
 /// </summary>
 public static class CsvExports
 {
-    public static async Task RatesAsync(IPipelineStore store, TextWriter output, CancellationToken ct)
+    public static async Task RatesAsync(IOperatorStore store, TextWriter output, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(output);
@@ -22,7 +22,7 @@ public static class CsvExports
         }
     }
 
-    public static async Task RejectsAsync(IPipelineStore store, TextWriter output, CancellationToken ct)
+    public static async Task RejectsAsync(IOperatorStore store, TextWriter output, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(output);
@@ -33,7 +33,7 @@ public static class CsvExports
         }
     }
 
-    public static async Task IntervalsAsync(IPipelineStore store, TextWriter output, CancellationToken ct)
+    public static async Task IntervalsAsync(IOperatorStore store, TextWriter output, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(output);
@@ -45,7 +45,7 @@ public static class CsvExports
         }
     }
 
-    public static async Task ServiceQuantitiesAsync(IPipelineStore store, TextWriter output, CancellationToken ct)
+    public static async Task ServiceQuantitiesAsync(IOperatorStore store, TextWriter output, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(output);
@@ -74,7 +74,7 @@ public static class CsvExports
         }
     }
 
-    public static async Task FilesAsync(IPipelineStore store, TextWriter output, CancellationToken ct)
+    public static async Task FilesAsync(IFileLedgerStore store, TextWriter output, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(output);

@@ -11,7 +11,7 @@ public sealed class PipelineStalledException(string message) : Exception(message
 /// Waits until every file this run published is reconciled in the store (rows read = rows applied
 /// or superseded + rows rejected), which is the moment every row is accounted for.
 /// </summary>
-public sealed class ReconciliationWaiter(IPipelineStore store, TimeSpan idleTimeout)
+public sealed class ReconciliationWaiter(IFileLedgerStore store, TimeSpan idleTimeout)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 

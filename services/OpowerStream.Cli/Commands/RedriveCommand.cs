@@ -124,7 +124,7 @@ internal static class RedriveCommand
             {
                 Key = Encoding.UTF8.GetBytes(row.Values[keyIndex]?.Trim() ?? ""),
                 Value = value,
-                Headers = new Headers { { RedriveHeader.Name, Encoding.UTF8.GetBytes(DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture)) } },
+                Headers = new Headers { { EventHeaders.Redrive, Encoding.UTF8.GetBytes(DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture)) } },
             };
             while (true)
             {

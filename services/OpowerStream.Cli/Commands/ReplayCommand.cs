@@ -127,7 +127,7 @@ internal static class ReplayCommand
         : new ReplayShiftBy(shiftBy!.Value);
 
     /// <summary>The consumers of the group that recorded a heartbeat in the store within <paramref name="staleAfter"/>.</summary>
-    private static async Task<List<string>> LiveMembersAsync(IPipelineStore store, string groupId, TimeSpan staleAfter, CancellationToken ct)
+    private static async Task<List<string>> LiveMembersAsync(IMembershipStore store, string groupId, TimeSpan staleAfter, CancellationToken ct)
     {
         var now = DateTime.UtcNow;
         return (await store.GetMembersAsync(groupId, ct).ConfigureAwait(false))

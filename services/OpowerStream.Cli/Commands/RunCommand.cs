@@ -51,7 +51,8 @@ internal static class RunCommand
             if (!once)
             {
                 await host.RunAsync(ct).ConfigureAwait(false);
-                return 0;
+                // 0, or what a service set before stopping the host (a consumer giving up on a permanent failure).
+                return Environment.ExitCode;
             }
 
             var result = await PipelineHost.RunOnceAsync(host, idleTimeout, ct).ConfigureAwait(false);

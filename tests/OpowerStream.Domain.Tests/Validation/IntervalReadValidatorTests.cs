@@ -5,19 +5,7 @@ namespace OpowerStream.Domain.Tests.Validation;
 
 public class IntervalReadValidatorTests
 {
-    private static readonly Dictionary<string, string?> Baseline = new()
-    {
-        [IntervalColumns.IntervalMinutes] = "15",
-        [IntervalColumns.ServicePointId] = "SP-1001",
-        [IntervalColumns.UsageValue] = "1.250000",
-        [IntervalColumns.Date] = "20261120",
-        [IntervalColumns.Time] = "0615",
-        [IntervalColumns.Units] = "KWH",
-        [IntervalColumns.IsEstimate] = "A",
-        [IntervalColumns.UtcOffset] = "-0500",
-        [IntervalColumns.ServiceType] = "ELECTRIC",
-        [IntervalColumns.ServiceQuantityIdentifier] = "CONSUMED",
-    };
+    private static readonly IReadOnlyDictionary<string, string?> Baseline = ValidRows.Interval;
 
     private readonly IntervalReadValidator validator = new(ValidationSettings.Default);
     private readonly IntervalReadValidator newYork = new(ValidationSettings.ForTimeZone("America/New_York"));

@@ -5,14 +5,7 @@ namespace OpowerStream.Domain.Tests.Validation;
 
 public class RateRowValidatorTests
 {
-    private static readonly Dictionary<string, string?> Baseline = new()
-    {
-        [RateColumns.ServiceAgreementId] = "1234567890",
-        [RateColumns.SaRateCode] = "ER-BASIC",
-        [RateColumns.EffectiveDatetime] = "2018-01-01 00:00:00",
-        [RateColumns.UpdatedAt] = "2018-01-02 09:30:00",
-        [RateColumns.AccountId] = "ACC-1",
-    };
+    private static readonly IReadOnlyDictionary<string, string?> Baseline = ValidRows.Rate;
 
     private readonly RateRowValidator validator = new(ValidationSettings.Default);
     private readonly RateRowValidator newYork = new(ValidationSettings.ForTimeZone("America/New_York"));

@@ -5,18 +5,7 @@ namespace OpowerStream.Domain.Tests.Validation;
 
 public class ServiceQuantityValidatorTests
 {
-    private static readonly Dictionary<string, string?> Baseline = new()
-    {
-        [ServiceQuantityColumns.BillId] = "B-77",
-        [ServiceQuantityColumns.BillSegmentId] = "BS-770001",
-        [ServiceQuantityColumns.UnitOfMeasure] = "KWH",
-        [ServiceQuantityColumns.TimeOfUse] = "WEEKEND_SUMMER",
-        [ServiceQuantityColumns.ServiceQuantityIdentifier] = "CONSUMED",
-        [ServiceQuantityColumns.StartReadDatetime] = "2026-10-01 00:00:00",
-        [ServiceQuantityColumns.EndReadDatetime] = "2026-10-31 23:59:59",
-        [ServiceQuantityColumns.BilledServiceQuantity] = "812.5",
-        [ServiceQuantityColumns.UpdatedAt] = "2026-11-02T08:00:00Z",
-    };
+    private static readonly IReadOnlyDictionary<string, string?> Baseline = ValidRows.ServiceQuantity;
 
     private readonly ServiceQuantityValidator validator = new(ValidationSettings.Default);
 

@@ -1,6 +1,6 @@
 using OpowerStream.Domain;
 
-namespace OpowerStream.Consumers;
+namespace OpowerStream.Consumers.Processing;
 
 /// <summary>The row as the reject shows it: the raw line when the extractor kept it, else the file's values tab-joined.</summary>
 public static class RawRowText
