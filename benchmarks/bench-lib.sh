@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# What benchmarks/run.sh and benchmarks/apply-ab.sh share: the dev-broker, the product's extract, timing
+# under /usr/bin/time, statistics, and the PostgreSQL server. Sourced; expects ROOT and WORK to be set.
+
+log() { echo "bench: $*" >&2; }
+
+brokers=()
+stop_brokers() {
+  local pid
+  for pid in "${brokers[@]}"; do kill "${pid}" 2>/dev/null || true; done
+  brokers=()
+}
+trap stop_brokers EXIT
+
+# Starts `opower-stream dev-broker` as its own process; sets BROKER to its bootstrap servers.
+# The log file is removed first: a previous broker's address in it must never be taken for this one's.
+start_broker() { # prefix partitions logfile
+  rm -f "$3" "$3.err"
+  "${WORK}/cli/opower-stream" dev-broker --topic-prefix "$1" --partitions "$2" >"$3" 2>"$3.err" &
+  brokers+=("$!")
+  local waited=0
+  BROKER=""
+  until [ -n "${BROKER}" ]; do
+    sleep 0.2
+    waited=$((waited + 1))
+    if [ "${waited}" -gt 150 ]; then log "dev-broker did not start: $(cat "$3.err")"; exit 1; fi
+    BROKER="$(head -n 1 "$3" 2>/dev/null || true)"
+  done
+}
+
+# Files are copied with their modification time (cp -p), as files that arrived a while ago: the
+# extractor takes them at once instead of waiting Extractor:StableFor to see that they stopped growing.
+# Runs the product's `opower-stream extract --once` on the file; sets EXTRACT_MS, the product's own
+# time for the file (hash, gzip check, ledger, every row published and acknowledged, file events).
+extract_ours() { # topic-prefix partitions file stdout-file [SETTING=value...]
+  local inbox="${WORK}/extract-inbox" prefix="$1" partitions="$2" file="$3" out="$4"
+  shift 4
+  rm -rf "${inbox}" "${WORK}/extract-ledger.db"* && mkdir -p "${inbox}" && cp -p "${file}" "${inbox}/"
+  measure "${out}" env Kafka__TopicPrefix="${prefix}" Kafka__Partitions="${partitions}" "$@" \
+    Logging__LogLevel__Default=Warning Logging__LogLevel__OpowerStream.Extractor=Information \
+    "${WORK}/cli/opower-stream" extract --once --inbox "${inbox}" --store "sqlite:${WORK}/extract-ledger.db" --bootstrap-servers "${BROKER}"
+  EXTRACT_MS="$(sed -n 's/.* published: [0-9]* rows ([0-9]* rows\/s), [0-9]* bytes in \([0-9]*\) ms.*/\1/p' "${out}")"
+  if [ -z "${EXTRACT_MS}" ]; then log "extract did not publish the file: $(cat "${out}")"; exit 1; fi
+}
+
+# Runs a command under /usr/bin/time; sets SECONDS_TAKEN (wall) and RSS_MB (peak RSS of that process).
+measure() { # stdout-file command...
+  local out="$1"; shift
+  /usr/bin/time -f '%e %M' -o "${WORK}/time.out" "$@" >"${out}"
+  read -r SECONDS_TAKEN rss_kb <"${WORK}/time.out"
+  RSS_MB=$((rss_kb / 1024))
+}
+
+rate() { awk -v r="$1" -v s="$2" 'BEGIN { printf "%.0f", r / s }'; }
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+larger() { awk -v a="$1" -v b="$2" 'BEGIN { print (a > b ? a : b) }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+slower() { awk -v a="$1" -v b="$2" 'BEGIN { print (a < b ? a : b) }'; }
+
+psql_admin() { psql -X -q -v ON_ERROR_STOP=1 -d "${PGDATABASE_ADMIN}" "$@"; }
+fresh_database() { psql_admin -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" 2>/dev/null; }
+
+# Installs the packages, starts PostgreSQL (or takes OPOWERSTREAM_TEST_POSTGRES) and points psql at it.
+prepare_machine() {
+  log "installing packages and starting PostgreSQL"
+  infra/scripts/install-deps.sh >&2
+  # Like the tests: a server named in OPOWERSTREAM_TEST_POSTGRES is used as it is, else the local cluster is started.
+  PG_CONNECTION="${OPOWERSTREAM_TEST_POSTGRES:-$(infra/scripts/start-postgres.sh)}"
+  # psql takes the same server and role from the Npgsql connection string.
+  conn_value() { tr ';' '\n' <<<"${PG_CONNECTION}" | sed -n "s/^$1=//p"; }
+  export PGHOST="$(conn_value Host)" PGPORT="$(conn_value Port)" PGUSER="$(conn_value Username)" PGPASSWORD="$(conn_value Password)"
+  PGDATABASE_ADMIN="$(conn_value Database)"
+}
