@@ -85,6 +85,23 @@ public sealed class CliProcessTests(ITestOutputHelper output) : IDisposable
         Assert.Empty(work.GetFiles());
     }
 
+    [Theory]
+    [InlineData("Unrecognized command or argument 'bogus'", "bogus")]
+    [InlineData("Required command was not provided", "")]
+    [InlineData("Option '--inbox' is required", "extract")]
+    [InlineData("Option '--out' is required", "generate", "--service-points", "2", "--days", "1", "--interval", "60")]
+    [InlineData("Give exactly one of --to-earliest", "replay", "rates")]
+    [InlineData("Argument 'xml' not recognized", "status", "--output", "xml")]
+    [InlineData("Unrecognized command or argument '--frobnicate'", "export", "rates", "--frobnicate")]
+    public async Task A_command_line_that_does_not_parse_exits_2_and_says_why(string message, params string[] arguments)
+    {
+        var run = await RunAsync([.. arguments.Where(a => a.Length > 0)]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(message, run.Stderr, StringComparison.Ordinal);
+        Assert.Empty(work.GetFileSystemInfos());
+    }
+
     public void Dispose() => work.Delete(recursive: true);
 
     private Task<OpowerStreamProcess.Result> RunAsync(params string[] arguments) => RunAsync(arguments, []);

@@ -5,16 +5,25 @@ using OpowerStream.Storage;
 
 namespace OpowerStream.Cli.Commands;
 
-/// <summary><c>status</c>: per file and per entity reconciliation, consumers, consumer lag and the last rejects, from the store (and the brokers).</summary>
+/// <summary>
+/// <c>status</c>: per file and per entity reconciliation, consumers, consumer lag and the last rejects, from the store
+/// (and the brokers), as text or JSON; the exit code says whether every file reconciles, so a script need not parse.
+/// </summary>
 internal static class StatusCommand
 {
     public static Command Create()
     {
         var store = CommonOptions.Store();
         var bootstrap = new Option<string?>("--bootstrap-servers") { Description = "Kafka bootstrap servers, to show consumer lag (default: Kafka:BootstrapServers)" };
-        var command = new Command("status", "Show every file's reconciliation, totals per entity, the running consumers, consumer lag and the last rejects")
+        var output = new Option<string>("--output", "-o")
         {
-            store, bootstrap,
+            Description = "text (aligned tables) or json (one document, shape in README)",
+            DefaultValueFactory = _ => "text",
+        };
+        output.AcceptOnlyFromAmong("text", "json");
+        var command = new Command("status", "Show every file's reconciliation, totals per entity, the running consumers, consumer lag and the last rejects; exits 3 when a file does not reconcile")
+        {
+            store, bootstrap, output,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -38,10 +47,18 @@ internal static class StatusCommand
                 }
 
                 var lastRejects = latest.UnorderedItems.Select(item => item.Element).OrderBy(r => r.Lineage.Sequence).ToList();
-                StatusReport.Write(Console.Out, new StatusData(files, members, lastRejects, rejectCount, MeasureLag(settings)), DateTime.UtcNow);
-            }
+                var status = new StatusData(files, members, lastRejects, rejectCount, MeasureLag(settings));
+                if (parse.GetValue(output) == "json")
+                {
+                    StatusJson.Write(Console.Out, status);
+                }
+                else
+                {
+                    StatusReport.Write(Console.Out, status, DateTime.UtcNow);
+                }
 
-            return 0;
+                return status.AllReconcile ? ExitCodes.Success : ExitCodes.NotReconciled;
+            }
         });
         return command;
     }
