@@ -92,6 +92,9 @@ public sealed class CliProcessTests(ITestOutputHelper output) : IDisposable
     [InlineData("Option '--out' is required", "generate", "--service-points", "2", "--days", "1", "--interval", "60")]
     [InlineData("Give exactly one of --to-earliest", "replay", "rates")]
     [InlineData("Argument 'xml' not recognized", "status", "--output", "xml")]
+    [InlineData("--by-duration '1h': The string '1h' is not a valid TimeSpan value.", "replay", "rates", "--by-duration", "1h")]
+    [InlineData("--to-offset '0:x': '0:x' is not PARTITION:OFFSET", "replay", "rates", "--to-offset", "0:x")]
+    [InlineData("Give exactly one of --to-earliest, --to-latest, --to-offset, --shift-by, --to-datetime, --by-duration, --from-file.", "replay", "rates", "--to-latest", "--to-offset", "3")]
     [InlineData("Unrecognized command or argument '--frobnicate'", "export", "rates", "--frobnicate")]
     public async Task A_command_line_that_does_not_parse_exits_2_and_says_why(string message, params string[] arguments)
     {
