@@ -65,9 +65,10 @@ internal static class ReplayCommand
                 result.AddError("--force-stale-after must be at least 1 second.");
             }
         });
+        var commandConfig = CommonOptions.CommandConfig();
         var command = new Command("replay", "Move an entity consumer group's offsets to re-read rows; prints the plan, changes nothing without --execute")
         {
-            entity, group, toEarliest, toLatest, toOffset, shiftBy, toDatetime, byDuration, fromFile, export, execute, bootstrap, store, staleAfter,
+            entity, group, toEarliest, toLatest, toOffset, shiftBy, toDatetime, byDuration, fromFile, export, execute, bootstrap, store, staleAfter, commandConfig,
         };
         Option[] targetOptions = [toEarliest, toLatest, toOffset, shiftBy, toDatetime, byDuration, fromFile];
         command.Validators.Add(result =>
@@ -77,9 +78,9 @@ internal static class ReplayCommand
                 result.AddError($"Give exactly one of {string.Join(", ", targetOptions.Select(o => o.Name))}.");
             }
         });
-        command.SetAction(async (parse, ct) =>
+        command.SetAction((parse, ct) => ServiceOptions.ReportingBadSettingsAsync("replay", async () =>
         {
-            var settings = OperatorSettings.Load(parse.GetValue(bootstrap));
+            var settings = OperatorSettings.Load(parse.GetValue(bootstrap), parse.GetValue(commandConfig));
             if (settings.BootstrapServers is not { } servers)
             {
                 await Console.Error.WriteLineAsync("replay: no brokers: give --bootstrap-servers or set Kafka:BootstrapServers.").ConfigureAwait(false);
@@ -94,7 +95,7 @@ internal static class ReplayCommand
                 var opened = await OperatorSettings.OpenStoreAsync(parse.GetValue(store), ct).ConfigureAwait(false);
                 await using (opened.ConfigureAwait(false))
                 {
-                    using var replay = new ConsumerGroupReplay(servers, groupId, settings.Kafka.Consumer, OperatorSettings.KafkaTimeout);
+                    using var replay = new ConsumerGroupReplay(servers, groupId, settings.Kafka.ConsumerSettings(), OperatorSettings.KafkaTimeout);
                     var target = parse.GetValue(toDatetime) is { } time ? replay.OffsetsAt(topic, time)
                         : parse.GetValue(byDuration) is { } duration ? replay.OffsetsAt(topic, DateTimeOffset.UtcNow - duration)
                         : parse.GetValue(fromFile) is { } file ? ReadPlanFile(file, topic)
@@ -145,7 +146,7 @@ internal static class ReplayCommand
                 await Console.Error.WriteLineAsync($"replay: {e.Message}").ConfigureAwait(false);
                 return 1;
             }
-        });
+        }));
         return command;
     }
 

@@ -21,13 +21,14 @@ internal static class StatusCommand
             DefaultValueFactory = _ => "text",
         };
         output.AcceptOnlyFromAmong("text", "json");
+        var commandConfig = CommonOptions.CommandConfig();
         var command = new Command("status", "Show every file's reconciliation, totals per entity, the running consumers, consumer lag and the last rejects; exits 3 when a file does not reconcile")
         {
-            store, bootstrap, output,
+            store, bootstrap, output, commandConfig,
         };
-        command.SetAction(async (parse, ct) =>
+        command.SetAction((parse, ct) => ServiceOptions.ReportingBadSettingsAsync("status", async () =>
         {
-            var settings = OperatorSettings.Load(parse.GetValue(bootstrap));
+            var settings = OperatorSettings.Load(parse.GetValue(bootstrap), parse.GetValue(commandConfig));
             var opened = await OperatorSettings.OpenStoreAsync(parse.GetValue(store), ct).ConfigureAwait(false);
             await using (opened.ConfigureAwait(false))
             {
@@ -59,7 +60,7 @@ internal static class StatusCommand
 
                 return status.AllReconcile ? ExitCodes.Success : ExitCodes.NotReconciled;
             }
-        });
+        }));
         return command;
     }
 
@@ -71,7 +72,7 @@ internal static class StatusCommand
                 {
                     var group = settings.Consumers.GroupId(entity.Name());
                     return new EntityLag(entity.Name(), group,
-                        ConsumerLag.Get(servers, group, [settings.Topics.Rows(entity)], settings.Kafka.Consumer, OperatorSettings.KafkaTimeout));
+                        ConsumerLag.Get(servers, group, [settings.Topics.Rows(entity)], settings.Kafka.ConsumerSettings(), OperatorSettings.KafkaTimeout));
                 })
                 .ToList();
 }
