@@ -18,6 +18,7 @@ public static class OpowerStreamCommand
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(RedriveCommand.Create());
+        root.Subcommands.Add(PeekCommand.Create());
         root.Subcommands.Add(SoakCommand.Create());
         root.Options.OfType<VersionOption>().Single().Action = new ProductVersions();
         return root;

@@ -97,6 +97,8 @@ public sealed class CliProcessTests(ITestOutputHelper output) : IDisposable
     [InlineData("Give exactly one of --to-earliest, --to-latest, --to-offset, --shift-by, --to-datetime, --by-duration, --from-file.", "replay", "rates", "--to-latest", "--to-offset", "3")]
     [InlineData("Unrecognized command or argument '--frobnicate'", "export", "rates", "--frobnicate")]
     [InlineData("File does not exist: 'missing.properties'", "status", "--command-config", "missing.properties")]
+    [InlineData("Give at most one of --from-beginning, --offset, --last.", "peek", "rates", "--last", "1", "--from-beginning")]
+    [InlineData("--offset '1:x': '1:x' is not PARTITION:OFFSET", "peek", "rates", "--offset", "1:x")]
     public async Task A_command_line_that_does_not_parse_exits_2_and_says_why(string message, params string[] arguments)
     {
         var run = await RunAsync([.. arguments.Where(a => a.Length > 0)]);
@@ -113,13 +115,14 @@ public sealed class CliProcessTests(ITestOutputHelper output) : IDisposable
     [InlineData("status")]
     [InlineData("replay", "rates", "--to-earliest")]
     [InlineData("redrive", "rates")]
+    [InlineData("peek", "rates")]
     public async Task Every_command_that_talks_to_Kafka_applies_its_command_config_as_shared_client_settings(params string[] command)
     {
         var properties = Path.Combine(work.FullName, "client.properties");
         File.WriteAllText(properties, "# as for kafka-consumer-groups\nsecurity.protocol=PLAINTEXT\nsasl.password=hunter2\nno.such.property=1\n");
 
-        var run = await RunAsync([.. command, "--command-config", properties, "--bootstrap-servers", "127.0.0.1:1",
-            "--store", $"sqlite:{Path.Combine(work.FullName, "s.db")}"]);
+        string[] store = command[0] == "peek" ? [] : ["--store", $"sqlite:{Path.Combine(work.FullName, "s.db")}"];
+        var run = await RunAsync([.. command, "--command-config", properties, "--bootstrap-servers", "127.0.0.1:1", .. store]);
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("Kafka:Client:no.such.property: No such configuration property", run.Stderr, StringComparison.Ordinal);

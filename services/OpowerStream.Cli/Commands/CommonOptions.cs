@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using OpowerStream.Kafka;
 
 namespace OpowerStream.Cli.Commands;
@@ -35,4 +36,21 @@ internal static class CommonOptions
     {
         Description = "Serve /healthz, /readyz and /metrics on this port (Health:Address, default 127.0.0.1; 0 picks a free port); off by default",
     };
+
+    /// <summary>An option value parsed by <paramref name="parse"/>; a malformed one is a usage error (exit 2) naming the option.</summary>
+    public static T? ParseOrReport<T>(ArgumentResult result, Func<string, T> parse)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(parse);
+        var text = result.Tokens.Single().Value;
+        try
+        {
+            return parse(text);
+        }
+        catch (FormatException e)
+        {
+            result.AddError($"{((OptionResult)result.Parent!).Option.Name} '{text}': {e.Message}");
+            return default;
+        }
+    }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Xml;
 using Confluent.Kafka;
@@ -30,7 +29,7 @@ internal static class ReplayCommand
         var toOffset = new Option<ReplayTarget?>("--to-offset")
         {
             Description = "N for every partition, or PARTITION:OFFSET,... (unlisted partitions keep their offset)",
-            CustomParser = result => Parsed(result, ReplayTarget.ParseOffsets),
+            CustomParser = result => CommonOptions.ParseOrReport(result, ReplayTarget.ParseOffsets),
         };
         var shiftBy = new Option<long?>("--shift-by") { Description = "Move every partition by N records (negative goes back)" };
         var toDatetime = new Option<DateTimeOffset?>("--to-datetime")
@@ -40,7 +39,7 @@ internal static class ReplayCommand
         var byDuration = new Option<TimeSpan?>("--by-duration")
         {
             Description = "First record at or after this long ago, an ISO-8601 duration such as PT1H or P1D (needs a timestamp index, as --to-datetime)",
-            CustomParser = result => Parsed<TimeSpan?>(result, text => XmlConvert.ToTimeSpan(text) is { Ticks: > 0 } duration
+            CustomParser = result => CommonOptions.ParseOrReport<TimeSpan?>(result, text => XmlConvert.ToTimeSpan(text) is { Ticks: > 0 } duration
                 ? duration
                 : throw new FormatException("the duration must be positive")),
         };
@@ -159,21 +158,6 @@ internal static class ReplayCommand
     {
         using var csv = file.OpenText();
         return ReplayToOffsets.ReadCsv(csv, topic);
-    }
-
-    /// <summary>An option value parsed by <paramref name="parse"/>; a malformed one is a usage error (exit 2) naming the option.</summary>
-    private static T? Parsed<T>(ArgumentResult result, Func<string, T> parse)
-    {
-        var text = result.Tokens.Single().Value;
-        try
-        {
-            return parse(text);
-        }
-        catch (FormatException e)
-        {
-            result.AddError($"{((OptionResult)result.Parent!).Option.Name} '{text}': {e.Message}");
-            return default;
-        }
     }
 
     /// <summary>The consumers of the group that recorded a heartbeat in the store within <paramref name="staleAfter"/>.</summary>
