@@ -39,7 +39,7 @@ public sealed class ConsumerLagGate : IPublishGate, IDisposable
         maxLag = extractor.Value.MaxConsumerLag;
         monitors = Enum.GetValues<Entity>()
             .Select(entity => new ConsumerLagMonitor(
-                kafka.Value.BootstrapServers!, consumers.Value.GroupId(entity.Name()), [topics.Rows(entity)], kafka.Value.Consumer))
+                kafka.Value.BootstrapServers!, consumers.Value.GroupId(entity.Name()), [topics.Rows(entity)], kafka.Value.ConsumerSettings()))
             .ToList();
     }
 

@@ -16,4 +16,4 @@ catch (LibRdKafkaMismatchException e)
 // Ctrl-C and SIGTERM cancel the command; a service then gets the host's own shutdown time to apply the
 // batch in hand, commit offsets and leave its consumer group (System.CommandLine would give up after 2 s).
 var invocation = new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) };
-return await OpowerStreamCommand.Create().Parse(args).InvokeAsync(invocation).ConfigureAwait(false);
+return await OpowerStreamCommand.InvokeAsync(args, invocation).ConfigureAwait(false);

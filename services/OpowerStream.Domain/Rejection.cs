@@ -14,6 +14,9 @@ public static class RuleCodes
     public const string AmbiguousLocalTime = "ambiguous_local_time";
     public const string InvalidEnum = "invalid_enum";
     public const string WrongColumnCount = "wrong_column_count";
+
+    /// <summary>A line over InboundFileReaderLimits.MaxLineBytes: its own code, since its field count was never looked at.</summary>
+    public const string LineTooLong = "line_too_long";
     public const string InvalidEncoding = "invalid_encoding";
     public const string MisalignedInterval = "misaligned_interval";
     public const string InvalidRange = "invalid_range";

@@ -18,9 +18,7 @@ public sealed class TopicsInitializer(IOptions<KafkaOptions> options, TopicNames
             topics.All,
             kafka.Partitions,
             kafka.ReplicationFactor,
-            // The admin client is a producer-type client: the producer's settings (security included) fit it,
-            // where consumer-only ones (auto.commit.interval.ms, which run sets) would each print a warning.
-            kafka.Producer,
+            kafka.ProducerSettings(),
             cancellationToken).ConfigureAwait(false);
         readiness.Ready($"{topics.All.Count} topics present");
     }

@@ -3,8 +3,8 @@ using Confluent.Kafka;
 namespace OpowerStream.Kafka;
 
 /// <summary>
-/// The product's producer and consumer settings. The user's <c>Kafka:Producer</c> / <c>Kafka:Consumer</c>
-/// properties are applied last, so they override every default here.
+/// The product's producer and consumer settings. The user's <c>Kafka:Client</c> properties, then
+/// <c>Kafka:Producer</c> / <c>Kafka:Consumer</c>, are applied last, so they override every default here.
 /// </summary>
 public static class KafkaClientConfigs
 {
@@ -29,7 +29,7 @@ public static class KafkaClientConfigs
             // key, value and headers back from librdkafka into managed memory, once per row.
             DeliveryReportFields = "status",
         };
-        ApplyOverrides(config, options.Producer);
+        ApplyOverrides(config, options.ProducerSettings());
         return config;
     }
 
@@ -58,7 +58,7 @@ public static class KafkaClientConfigs
             // memory for row events of ~150 bytes).
             QueuedMinMessages = 200_000,
         };
-        ApplyOverrides(config, options.Consumer);
+        ApplyOverrides(config, options.ConsumerSettings());
         UseProductAssignor(config);
         return config;
     }
@@ -81,7 +81,7 @@ public static class KafkaClientConfigs
 
     /// <summary>
     /// A client of a group that never joins it (it does not subscribe) and never commits on its own: it reads the
-    /// group's committed offsets (lag, replay plans). <paramref name="clientConfig"/> (<c>Kafka:Consumer</c>) applies last.
+    /// group's committed offsets (lag, replay plans). <paramref name="clientConfig"/> (<see cref="KafkaOptions.ConsumerSettings"/>) applies last.
     /// </summary>
     public static ConsumerConfig GroupReader(string bootstrapServers, string groupId, IReadOnlyDictionary<string, string>? clientConfig)
     {

@@ -45,6 +45,7 @@ public sealed class KafkaOptionsValidator : IValidateOptions<KafkaOptions>
             problems.Add($"{section}:ReplicationFactor must be at least 1 (was {options.ReplicationFactor}).");
         }
 
+        problems.AddRange(ClientPropertyProblems($"{section}:Client", options.Client));
         problems.AddRange(ClientPropertyProblems($"{section}:Producer", options.Producer));
         problems.AddRange(ClientPropertyProblems($"{section}:Consumer", options.Consumer));
         return problems;
@@ -53,6 +54,8 @@ public sealed class KafkaOptionsValidator : IValidateOptions<KafkaOptions>
     private static List<string> ClientPropertyProblems(string path, IReadOnlyDictionary<string, string> properties)
     {
         var problems = new List<string>();
+        // Asks the very librdkafka Confluent.Kafka will load, whoever calls first.
+        BundledLibRdKafka.EnsureLoaded();
         var conf = LibRdKafka.ConfNew();
         try
         {

@@ -27,6 +27,19 @@ public sealed record ReplayPlan(string GroupId, string Topic, IReadOnlyList<Part
         }
     }
 
+    /// <summary>
+    /// The plan as <c>kafka-consumer-groups --reset-offsets --export</c> writes one, <c>topic,partition,new-offset</c>
+    /// per partition without a header, so either tool can carry out a plan the other made.
+    /// </summary>
+    public void WriteCsv(TextWriter csv)
+    {
+        ArgumentNullException.ThrowIfNull(csv);
+        foreach (var p in Partitions)
+        {
+            csv.WriteLine($"{Topic},{Invariant(p.Partition)},{Invariant(p.NewOffset)}");
+        }
+    }
+
     private static string Invariant(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 
@@ -64,6 +77,8 @@ public static class ReplayPlanner
     private static long NewOffset(PartitionPosition position, ReplayTarget target) => target switch
     {
         ReplayToEarliest => position.LowWatermark,
+        ReplayToLatest => position.HighWatermark,
+        ReplayToOffset everywhere => Clamp(position, everywhere.Offset),
         ReplayToOffsets offsets => offsets.ByPartition.TryGetValue(position.Partition, out var offset)
             ? Clamp(position, offset)
             : position.CommittedOffset,

@@ -85,6 +85,51 @@ public sealed class CliProcessTests(ITestOutputHelper output) : IDisposable
         Assert.Empty(work.GetFiles());
     }
 
+    [Theory]
+    [InlineData("Unrecognized command or argument 'bogus'", "bogus")]
+    [InlineData("Required command was not provided", "")]
+    [InlineData("Option '--inbox' is required", "extract")]
+    [InlineData("Option '--out' is required", "generate", "--service-points", "2", "--days", "1", "--interval", "60")]
+    [InlineData("Give exactly one of --to-earliest", "replay", "rates")]
+    [InlineData("Argument 'xml' not recognized", "status", "--output", "xml")]
+    [InlineData("--by-duration '1h': The string '1h' is not a valid TimeSpan value.", "replay", "rates", "--by-duration", "1h")]
+    [InlineData("--to-offset '0:x': '0:x' is not PARTITION:OFFSET", "replay", "rates", "--to-offset", "0:x")]
+    [InlineData("Give exactly one of --to-earliest, --to-latest, --to-offset, --shift-by, --to-datetime, --by-duration, --from-file.", "replay", "rates", "--to-latest", "--to-offset", "3")]
+    [InlineData("Unrecognized command or argument '--frobnicate'", "export", "rates", "--frobnicate")]
+    [InlineData("File does not exist: 'missing.properties'", "status", "--command-config", "missing.properties")]
+    [InlineData("Give at most one of --from-beginning, --offset, --last.", "peek", "rates", "--last", "1", "--from-beginning")]
+    [InlineData("--offset '1:x': '1:x' is not PARTITION:OFFSET", "peek", "rates", "--offset", "1:x")]
+    public async Task A_command_line_that_does_not_parse_exits_2_and_says_why(string message, params string[] arguments)
+    {
+        var run = await RunAsync([.. arguments.Where(a => a.Length > 0)]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(message, run.Stderr, StringComparison.Ordinal);
+        Assert.Empty(work.GetFileSystemInfos());
+    }
+
+    [Theory]
+    [InlineData("run", "--once", "--inbox", ".")]
+    [InlineData("extract", "--once", "--inbox", ".")]
+    [InlineData("consume", "rates")]
+    [InlineData("status")]
+    [InlineData("replay", "rates", "--to-earliest")]
+    [InlineData("redrive", "rates")]
+    [InlineData("peek", "rates")]
+    public async Task Every_command_that_talks_to_Kafka_applies_its_command_config_as_shared_client_settings(params string[] command)
+    {
+        var properties = Path.Combine(work.FullName, "client.properties");
+        File.WriteAllText(properties, "# as for kafka-consumer-groups\nsecurity.protocol=PLAINTEXT\nsasl.password=hunter2\nno.such.property=1\n");
+
+        string[] store = command[0] == "peek" ? [] : ["--store", $"sqlite:{Path.Combine(work.FullName, "s.db")}"];
+        var run = await RunAsync([.. command, "--command-config", properties, "--bootstrap-servers", "127.0.0.1:1", .. store]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("Kafka:Client:no.such.property: No such configuration property", run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Kafka:Client:security.protocol", run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", run.Stdout + run.Stderr, StringComparison.Ordinal);
+    }
+
     public void Dispose() => work.Delete(recursive: true);
 
     private Task<OpowerStreamProcess.Result> RunAsync(params string[] arguments) => RunAsync(arguments, []);

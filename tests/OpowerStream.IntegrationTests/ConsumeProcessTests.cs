@@ -23,16 +23,20 @@ public sealed class ConsumeProcessTests(KafkaFixture kafka, ITestOutputHelper ou
     }
 
     [Fact]
-    public async Task Consume_joins_its_group_serves_health_and_on_SIGTERM_leaves_the_group_and_exits_0_never_printing_the_SASL_password()
+    public async Task Consume_joins_its_group_serves_health_and_on_SIGTERM_leaves_the_group_and_exits_0_never_printing_the_SASL_passwords_of_its_settings_or_command_config()
     {
         const string Password = "s3cret-Pa55word-never-logged";
         var topics = kafka.CreateTopics("consume-sigterm");
         var group = KafkaFixture.UniqueGroup("consume-sigterm");
+        const string FilePassword = "f1le-Pa55word-never-logged";
         var port = FreePort();
+        var properties = Path.Combine(work.FullName, "client.properties");
+        await File.WriteAllTextAsync(properties, $"# Kafka's tools' client.properties\nsasl.username=opower\nsasl.password={FilePassword}\n");
         using var consumer = OpowerStreamProcess.Start(output, work.FullName,
-            ["consume", "rates", "--bootstrap-servers", kafka.BootstrapServers, "--group", group,
+            ["consume", "rates", "--bootstrap-servers", kafka.BootstrapServers, "--group", group, "--command-config", properties,
              "--store", $"sqlite:{Path.Combine(work.FullName, "s.db")}", "--health-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)],
             ("Kafka__TopicPrefix", topics.Prefix),
+            ("Kafka__Client__sasl.password", Password),
             ("Kafka__Consumer__sasl.username", "opower"),
             ("Kafka__Consumer__sasl.password", Password),
             ("Kafka__Producer__sasl.password", Password),
@@ -52,6 +56,7 @@ public sealed class ConsumeProcessTests(KafkaFixture kafka, ITestOutputHelper ou
         Assert.Equal(0, result.ExitCode);
         Assert.Contains($"Consumer rates closed: offsets committed, left group {group}", result.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain(Password, result.Stdout + result.Stderr + ready + metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain(FilePassword, result.Stdout + result.Stderr + ready + metrics, StringComparison.Ordinal);
     }
 
     public void Dispose() => work.Delete(recursive: true);

@@ -146,10 +146,55 @@ public sealed class ReplayTests(KafkaFixture kafka, PostgresFixture postgres, IT
         var before = replay.ReadPositions(topic);
 
         var run = await ExecuteAsync(scenario, "rates", "--to-datetime", "2020-01-01T00:00:00Z");
+        var byDuration = await ExecuteAsync(scenario, "rates", "--by-duration", "P1D");
 
-        Assert.Equal(1, run.ExitCode);
+        Assert.Equal((1, 1), (run.ExitCode, byDuration.ExitCode));
         Assert.Contains("they have no timestamp index", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("they have no timestamp index", byDuration.Stderr, StringComparison.Ordinal);
         Assert.Equal(before, replay.ReadPositions(topic));
+    }
+
+    [Fact]
+    public async Task Replay_to_one_offset_to_latest_and_from_an_exported_plan_file_commits_exactly_the_planned_offsets()
+    {
+        await using var scenario = await PipelineScenario.CreateAsync(kafka, postgres, StoreKind.Sqlite, output, "replay-plan-file");
+        scenario.Drop(TestFiles.AccountFileName(20260101000000), TestFiles.Accounts(
+            [.. Enumerable.Range(1, 12).Select(i => ($"{i}", $"PF-{i}", "2026-01-01 00:00:00"))]));
+        Assert.True((await scenario.RunOnceAsync(Entity.Rate)).Succeeded);
+        var topic = scenario.Topics.Rows(Entity.Rate);
+        using var replay = Replay(scenario, Entity.Rate);
+        var consumed = replay.ReadPositions(topic);
+        Assert.All(consumed, p => Assert.Equal(p.HighWatermark, p.CommittedOffset));
+        Assert.Contains(consumed, p => p.HighWatermark > 1);
+
+        Assert.Equal(0, (await ExecuteAsync(scenario, "rates", "--to-offset", "1")).ExitCode);
+        Assert.Equal(consumed.Select(p => Math.Min(1, p.HighWatermark)), replay.ReadPositions(topic).Select(p => p.CommittedOffset));
+
+        Assert.Equal(0, (await ExecuteAsync(scenario, "rates", "--to-latest")).ExitCode);
+        Assert.Equal(consumed, replay.ReadPositions(topic));
+
+        // A dry run exports the plan and commits nothing; carrying it out from the file commits it.
+        var planFile = Path.Combine(Path.GetTempPath(), $"{scenario.GroupPrefix}-plan.csv");
+        var dryRun = await RunCliAsync(scenario, kafka, output, "replay", "rates", "--to-earliest", "--export", planFile, "--store", scenario.StoreLocation);
+        try
+        {
+            Assert.Equal(0, dryRun.ExitCode);
+            Assert.Equal(consumed.Select(p => $"{topic},{p.Partition},{p.LowWatermark}"), File.ReadAllLines(planFile));
+            Assert.Equal(consumed, replay.ReadPositions(topic));
+
+            Assert.Equal(0, (await ExecuteAsync(scenario, "rates", "--from-file", planFile)).ExitCode);
+            Assert.All(replay.ReadPositions(topic), p => Assert.Equal(p.LowWatermark, p.CommittedOffset));
+
+            // A plan made for another topic is refused and changes nothing.
+            File.WriteAllText(planFile, $"{scenario.Topics.Rows(Entity.Interval)},0,0\n");
+            var refused = await ExecuteAsync(scenario, "rates", "--from-file", planFile);
+            Assert.Equal(1, refused.ExitCode);
+            Assert.Contains($"Line 1 plans topic {scenario.Topics.Rows(Entity.Interval)}; this replay is for {topic}.", refused.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(planFile);
+        }
     }
 
     private ConsumerGroupReplay Replay(PipelineScenario scenario, Entity entity) =>

@@ -54,6 +54,23 @@ public sealed class KafkaClientConfigsTests
     }
 
     [Fact]
+    public void Shared_client_properties_apply_to_both_clients_below_their_own_sections()
+    {
+        var options = TestClients.Options("broker:9092");
+        options.Client["security.protocol"] = "SASL_SSL";
+        options.Client["linger.ms"] = "99";
+        options.Producer["linger.ms"] = "50";
+        options.Consumer["security.protocol"] = "SSL";
+
+        var producer = KafkaClientConfigs.Producer(options);
+        var consumer = KafkaClientConfigs.Consumer(options, "group");
+
+        Assert.Equal(("SASL_SSL", 50), (producer.Get("security.protocol"), producer.LingerMs));
+        Assert.Equal("SSL", consumer.Get("security.protocol"));
+        Assert.True(producer.EnableIdempotence);
+    }
+
+    [Fact]
     public void Clients_without_bootstrap_servers_are_refused_with_the_setting_to_fix()
     {
         var error = Assert.Throws<InvalidOperationException>(() => KafkaClientConfigs.Producer(new KafkaOptions()));

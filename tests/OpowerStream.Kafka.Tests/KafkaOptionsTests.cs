@@ -26,6 +26,25 @@ public sealed class KafkaOptionsTests
     }
 
     [Fact]
+    public void Shared_client_settings_reach_producers_and_consumers_and_each_side_overrides_them()
+    {
+        var options = Bind(new Dictionary<string, string?>
+        {
+            ["Kafka:Client:security.protocol"] = "SASL_SSL",
+            ["Kafka:Client:sasl.mechanism"] = "PLAIN",
+            ["Kafka:Producer:sasl.mechanism"] = "SCRAM-SHA-512",
+            ["Kafka:Consumer:client.id"] = "reader",
+        }).Value;
+
+        Assert.Equal(
+            new Dictionary<string, string> { ["security.protocol"] = "SASL_SSL", ["sasl.mechanism"] = "SCRAM-SHA-512" },
+            options.ProducerSettings());
+        Assert.Equal(
+            new Dictionary<string, string> { ["security.protocol"] = "SASL_SSL", ["sasl.mechanism"] = "PLAIN", ["client.id"] = "reader" },
+            options.ConsumerSettings());
+    }
+
+    [Fact]
     public void The_defaults_are_valid_and_leave_the_broker_to_the_embedded_one()
     {
         var options = Bind([]).Value;
@@ -45,6 +64,7 @@ public sealed class KafkaOptionsTests
             ["Kafka:TopicPrefix"] = "bad prefix",
             ["Kafka:Partitions"] = "0",
             ["Kafka:ReplicationFactor"] = "0",
+            ["Kafka:Client:security.protocl"] = "SSL",
             ["Kafka:Producer:linger.msec"] = "5",
             ["Kafka:Consumer:session.timeout.ms"] = "soon",
         }).Value);
@@ -55,6 +75,7 @@ public sealed class KafkaOptionsTests
             message => Assert.StartsWith("Kafka:TopicPrefix: The topic prefix 'bad prefix'", message, StringComparison.Ordinal),
             message => Assert.Equal("Kafka:Partitions must be at least 1 (was 0).", message),
             message => Assert.Equal("Kafka:ReplicationFactor must be at least 1 (was 0).", message),
+            message => Assert.Contains("Kafka:Client:security.protocl: No such configuration property", message, StringComparison.Ordinal),
             message => Assert.Contains("Kafka:Producer:linger.msec: No such configuration property", message, StringComparison.Ordinal),
             message => Assert.StartsWith("Kafka:Consumer:session.timeout.ms: ", message, StringComparison.Ordinal));
     }

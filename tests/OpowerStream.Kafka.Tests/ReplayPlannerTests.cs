@@ -85,6 +85,55 @@ public sealed class ReplayPlannerTests
         }
     }
 
+    [Fact]
+    public void To_latest_moves_every_partition_to_its_end()
+    {
+        var plan = ReplayPlanner.Plan("g", "t", Positions, new ReplayToLatest());
+
+        Assert.Equal([(0, 50L, 50L), (1, 150L, 200L), (2, -1L, 30L)], Moves(plan));
+        Assert.Equal([false, true, true], plan.Partitions.Select(p => p.Changes));
+    }
+
+    [Fact]
+    public void One_offset_for_every_partition_is_clamped_into_each_retained_log()
+    {
+        Assert.Equal([(0, 50L, 20L), (1, 150L, 100L), (2, -1L, 20L)], Moves(ReplayPlanner.Plan("g", "t", Positions, new ReplayToOffset(20))));
+    }
+
+    [Fact]
+    public void To_offset_parses_one_offset_for_every_partition_or_a_partition_list()
+    {
+        Assert.Equal(new ReplayToOffset(120), ReplayTarget.ParseOffsets(" 120 "));
+        Assert.Equal(new Dictionary<int, long> { [1] = 5 }, Assert.IsType<ReplayToOffsets>(ReplayTarget.ParseOffsets("1:5")).ByPartition);
+        Assert.Throws<FormatException>(() => ReplayTarget.ParseOffsets("-1"));
+    }
+
+    [Fact]
+    public void An_exported_plan_reads_back_as_the_same_offsets_in_the_format_of_kafka_consumer_groups()
+    {
+        var plan = ReplayPlanner.Plan("g", "opower.rates", Positions, new ReplayShiftBy(-20));
+        using var csv = new StringWriter();
+
+        plan.WriteCsv(csv);
+
+        Assert.Equal("opower.rates,0,30\nopower.rates,1,130\nopower.rates,2,10\n", csv.ToString().ReplaceLineEndings("\n"));
+        var read = ReplayToOffsets.ReadCsv(new StringReader(csv.ToString() + "\n"), "opower.rates");
+        Assert.Equal(Moves(plan), Moves(ReplayPlanner.Plan("g", "opower.rates", Positions, read)));
+    }
+
+    [Theory]
+    [InlineData("opower.intervals,0,1", "Line 1 plans topic opower.intervals; this replay is for opower.rates.")]
+    [InlineData("opower.rates,0,1\nopower.rates,0", "Line 2 is not topic,partition,new-offset: 'opower.rates,0'.")]
+    [InlineData("opower.rates,0,1\nopower.rates,0,2", "Partition 0 is listed twice.")]
+    [InlineData("opower.rates,x,1", "'x:1' is not PARTITION:OFFSET with two non-negative numbers.")]
+    [InlineData("\n", "The plan file has no topic,partition,new-offset line.")]
+    public void A_plan_file_for_another_topic_or_malformed_is_refused_with_its_line(string csv, string message)
+    {
+        var error = Assert.Throws<FormatException>(() => ReplayToOffsets.ReadCsv(new StringReader(csv), "opower.rates"));
+
+        Assert.Equal(message, error.Message);
+    }
+
     private static (int Partition, long Current, long New)[] Moves(ReplayPlan plan) =>
         plan.Partitions.Select(p => (p.Partition, p.CurrentOffset, p.NewOffset)).ToArray();
 }

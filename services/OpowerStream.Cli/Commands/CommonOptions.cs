@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using System.CommandLine.Parsing;
+using OpowerStream.Kafka;
 
 namespace OpowerStream.Cli.Commands;
 
@@ -13,6 +15,23 @@ internal static class CommonOptions
     public static Option<string?> BootstrapServers(
         string description = "Kafka bootstrap servers; without it an embedded broker (librdkafka's mock cluster) runs in this process") =>
         new("--bootstrap-servers") { Description = description };
+
+    /// <summary>Kafka's tools' <c>--command-config</c>: a properties file of client settings, applied as <c>Kafka:Client</c>.</summary>
+    public static Option<FileInfo> CommandConfig()
+    {
+        var option = new Option<FileInfo>("--command-config")
+        {
+            Description = "Java properties file (key=value lines, # and ! comments) of librdkafka settings for every Kafka client, applied as Kafka:Client:*",
+        };
+        option.AcceptExistingOnly();
+        return option;
+    }
+
+    /// <summary>The file's properties as <c>Kafka:Client:KEY</c> configuration overrides; none without a file.</summary>
+    public static IEnumerable<KeyValuePair<string, string?>> CommandConfigOverrides(FileInfo? file) =>
+        file is null
+            ? []
+            : JavaProperties.Read(file.FullName).Select(p => KeyValuePair.Create($"{KafkaOptions.SectionName}:Client:{p.Key}", (string?)p.Value));
 
     public static Option<int?> HealthPort() => new("--health-port")
     {
@@ -36,4 +55,21 @@ internal static class CommonOptions
                 return null;
             },
         };
+
+    /// <summary>An option value parsed by <paramref name="parse"/>; a malformed one is a usage error (exit 2) naming the option.</summary>
+    public static T? ParseOrReport<T>(ArgumentResult result, Func<string, T> parse)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(parse);
+        var text = result.Tokens.Single().Value;
+        try
+        {
+            return parse(text);
+        }
+        catch (FormatException e)
+        {
+            result.AddError($"{((OptionResult)result.Parent!).Option.Name} '{text}': {e.Message}");
+            return default;
+        }
+    }
 }

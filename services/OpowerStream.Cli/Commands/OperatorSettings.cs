@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using OpowerStream.Consumers;
 using OpowerStream.Domain;
 using OpowerStream.Kafka;
@@ -33,15 +34,23 @@ internal sealed class OperatorSettings
     /// <summary>The brokers, or null when neither <c>--bootstrap-servers</c> nor <c>Kafka:BootstrapServers</c> names any.</summary>
     public string? BootstrapServers => string.IsNullOrWhiteSpace(Kafka.BootstrapServers) ? null : Kafka.BootstrapServers;
 
-    public static OperatorSettings Load(string? bootstrapServers)
+    /// <summary>
+    /// The settings with <c>--bootstrap-servers</c> and <c>--command-config</c> applied; Kafka settings that librdkafka
+    /// refuses throw <see cref="OptionsValidationException"/> (exit 2 through <see cref="ServiceOptions.ReportingBadSettingsAsync"/>).
+    /// </summary>
+    public static OperatorSettings Load(string? bootstrapServers, FileInfo? commandConfig)
     {
-        var configuration = CliConfiguration.CreateHostBuilder(new Dictionary<string, string?>
+        var configuration = CliConfiguration.CreateHostBuilder(new Dictionary<string, string?>(CommonOptions.CommandConfigOverrides(commandConfig))
         {
             ["Kafka:BootstrapServers"] = bootstrapServers,
         }).Configuration;
-        return new OperatorSettings(
-            configuration.GetSection(KafkaOptions.SectionName).Get<KafkaOptions>() ?? new KafkaOptions(),
-            configuration.GetSection(ConsumerOptions.Section).Get<ConsumerOptions>() ?? new ConsumerOptions());
+        var kafka = configuration.GetSection(KafkaOptions.SectionName).Get<KafkaOptions>() ?? new KafkaOptions();
+        if (KafkaOptionsValidator.Problems(kafka) is { Count: > 0 } problems)
+        {
+            throw new OptionsValidationException(KafkaOptions.SectionName, typeof(KafkaOptions), problems);
+        }
+
+        return new OperatorSettings(kafka, configuration.GetSection(ConsumerOptions.Section).Get<ConsumerOptions>() ?? new ConsumerOptions());
     }
 
     public static Task<IPipelineStore> OpenStoreAsync(string? storeOption, CancellationToken ct) =>

@@ -30,13 +30,14 @@ internal static class RedriveCommand
         var execute = new Option<bool>("--execute") { Description = "Re-publish the rows (without it, only print the plan)" };
         var store = CommonOptions.Store();
         var bootstrap = new Option<string?>("--bootstrap-servers") { Description = "Kafka bootstrap servers (default: Kafka:BootstrapServers)" };
+        var commandConfig = CommonOptions.CommandConfig();
         var command = new Command("redrive", "Re-publish an entity's rejected rows with their lineage after a fix; prints the plan, changes nothing without --execute")
         {
-            entity, rule, file, includeRedriven, execute, store, bootstrap,
+            entity, rule, file, includeRedriven, execute, store, bootstrap, commandConfig,
         };
-        command.SetAction(async (parse, ct) =>
+        command.SetAction((parse, ct) => ServiceOptions.ReportingBadSettingsAsync("redrive", async () =>
         {
-            var settings = OperatorSettings.Load(parse.GetValue(bootstrap));
+            var settings = OperatorSettings.Load(parse.GetValue(bootstrap), parse.GetValue(commandConfig));
             var chosen = OperatorSettings.ParseEntity(parse, entity);
             var query = new RejectQuery(chosen.Name(), parse.GetValue(rule), parse.GetValue(file)) { IncludeRedriven = parse.GetValue(includeRedriven) };
             try
@@ -87,7 +88,7 @@ internal static class RedriveCommand
                 await Console.Error.WriteLineAsync($"redrive: {e.Message}").ConfigureAwait(false);
                 return 1;
             }
-        });
+        }));
         return command;
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Xml;
 using Confluent.Kafka;
 using OpowerStream.Domain;
 using OpowerStream.Kafka;
@@ -24,12 +25,30 @@ internal static class ReplayCommand
         var entity = OperatorSettings.EntityArgument();
         var group = new Option<string?>("--group") { Description = "Consumer group (default: Consumers:GroupPrefix-ENTITY)" };
         var toEarliest = new Option<bool>("--to-earliest") { Description = "Back to the oldest retained record" };
-        var toOffset = new Option<string?>("--to-offset") { Description = "PARTITION:OFFSET,... (unlisted partitions keep their offset)" };
+        var toLatest = new Option<bool>("--to-latest") { Description = "To the end of every partition: skip what the group has not read" };
+        var toOffset = new Option<ReplayTarget?>("--to-offset")
+        {
+            Description = "N for every partition, or PARTITION:OFFSET,... (unlisted partitions keep their offset)",
+            CustomParser = result => CommonOptions.ParseOrReport(result, ReplayTarget.ParseOffsets),
+        };
         var shiftBy = new Option<long?>("--shift-by") { Description = "Move every partition by N records (negative goes back)" };
         var toDatetime = new Option<DateTimeOffset?>("--to-datetime")
         {
             Description = "First record at or after this time, e.g. 2026-01-31T00:00:00Z (needs a broker with a timestamp index: real Kafka, not the embedded mock)",
         };
+        var byDuration = new Option<TimeSpan?>("--by-duration")
+        {
+            Description = "First record at or after this long ago, an ISO-8601 duration such as PT1H or P1D (needs a timestamp index, as --to-datetime)",
+            CustomParser = result => CommonOptions.ParseOrReport<TimeSpan?>(result, text => XmlConvert.ToTimeSpan(text) is { Ticks: > 0 } duration
+                ? duration
+                : throw new FormatException("the duration must be positive")),
+        };
+        var fromFile = new Option<FileInfo>("--from-file")
+        {
+            Description = "The offsets of a plan file: topic,partition,new-offset lines (as --export and kafka-consumer-groups --export write)",
+        };
+        fromFile.AcceptExistingOnly();
+        var export = new Option<FileInfo?>("--export") { Description = "Also write the plan to FILE as topic,partition,new-offset lines" };
         var execute = new Option<bool>("--execute") { Description = "Commit the new offsets (without it, only print the plan)" };
         var bootstrap = new Option<string?>("--bootstrap-servers") { Description = "Kafka bootstrap servers (default: Kafka:BootstrapServers)" };
         var store = CommonOptions.Store();
@@ -45,21 +64,22 @@ internal static class ReplayCommand
                 result.AddError("--force-stale-after must be at least 1 second.");
             }
         });
+        var commandConfig = CommonOptions.CommandConfig();
         var command = new Command("replay", "Move an entity consumer group's offsets to re-read rows; prints the plan, changes nothing without --execute")
         {
-            entity, group, toEarliest, toOffset, shiftBy, toDatetime, execute, bootstrap, store, staleAfter,
+            entity, group, toEarliest, toLatest, toOffset, shiftBy, toDatetime, byDuration, fromFile, export, execute, bootstrap, store, staleAfter, commandConfig,
         };
+        Option[] targetOptions = [toEarliest, toLatest, toOffset, shiftBy, toDatetime, byDuration, fromFile];
         command.Validators.Add(result =>
         {
-            var targets = new Option[] { toEarliest, toOffset, shiftBy, toDatetime }.Count(o => result.GetResult(o) is not null);
-            if (targets != 1)
+            if (targetOptions.Count(o => result.GetResult(o) is not null) != 1)
             {
-                result.AddError("Give exactly one of --to-earliest, --to-offset, --shift-by, --to-datetime.");
+                result.AddError($"Give exactly one of {string.Join(", ", targetOptions.Select(o => o.Name))}.");
             }
         });
-        command.SetAction(async (parse, ct) =>
+        command.SetAction((parse, ct) => ServiceOptions.ReportingBadSettingsAsync("replay", async () =>
         {
-            var settings = OperatorSettings.Load(parse.GetValue(bootstrap));
+            var settings = OperatorSettings.Load(parse.GetValue(bootstrap), parse.GetValue(commandConfig));
             if (settings.BootstrapServers is not { } servers)
             {
                 await Console.Error.WriteLineAsync("replay: no brokers: give --bootstrap-servers or set Kafka:BootstrapServers.").ConfigureAwait(false);
@@ -74,14 +94,22 @@ internal static class ReplayCommand
                 var opened = await OperatorSettings.OpenStoreAsync(parse.GetValue(store), ct).ConfigureAwait(false);
                 await using (opened.ConfigureAwait(false))
                 {
-                    using var replay = new ConsumerGroupReplay(servers, groupId, settings.Kafka.Consumer, OperatorSettings.KafkaTimeout);
-                    var target = parse.GetValue(toDatetime) is { } time
-                        ? replay.OffsetsAt(topic, time)
-                        : Target(parse.GetValue(toEarliest), parse.GetValue(toOffset), parse.GetValue(shiftBy));
+                    using var replay = new ConsumerGroupReplay(servers, groupId, settings.Kafka.ConsumerSettings(), OperatorSettings.KafkaTimeout);
+                    var target = parse.GetValue(toDatetime) is { } time ? replay.OffsetsAt(topic, time)
+                        : parse.GetValue(byDuration) is { } duration ? replay.OffsetsAt(topic, DateTimeOffset.UtcNow - duration)
+                        : parse.GetValue(fromFile) is { } file ? ReadPlanFile(file, topic)
+                        : parse.GetValue(toOffset) ?? Target(parse.GetValue(toEarliest), parse.GetValue(toLatest), parse.GetValue(shiftBy));
                     var plan = replay.Plan(topic, target);
                     foreach (var line in plan.Describe())
                     {
                         Console.Out.WriteLine(line);
+                    }
+
+                    if (parse.GetValue(export) is { } exportFile)
+                    {
+                        using var csv = exportFile.CreateText();
+                        plan.WriteCsv(csv);
+                        Console.Out.WriteLine($"Plan written to {exportFile.FullName}.");
                     }
 
                     var live = await LiveMembersAsync(opened, groupId, TimeSpan.FromSeconds(parse.GetValue(staleAfter)), ct).ConfigureAwait(false);
@@ -112,19 +140,25 @@ internal static class ReplayCommand
                     .ConfigureAwait(false);
                 return 1;
             }
-            catch (Exception e) when (e is FormatException or ArgumentException or KafkaException or InvalidOperationException)
+            catch (Exception e) when (e is FormatException or ArgumentException or KafkaException or InvalidOperationException or IOException or UnauthorizedAccessException)
             {
                 await Console.Error.WriteLineAsync($"replay: {e.Message}").ConfigureAwait(false);
                 return 1;
             }
-        });
+        }));
         return command;
     }
 
-    private static ReplayTarget Target(bool toEarliest, string? toOffset, long? shiftBy) =>
+    private static ReplayTarget Target(bool toEarliest, bool toLatest, long? shiftBy) =>
         toEarliest ? new ReplayToEarliest()
-        : toOffset is not null ? ReplayToOffsets.Parse(toOffset)
+        : toLatest ? new ReplayToLatest()
         : new ReplayShiftBy(shiftBy!.Value);
+
+    private static ReplayToOffsets ReadPlanFile(FileInfo file, string topic)
+    {
+        using var csv = file.OpenText();
+        return ReplayToOffsets.ReadCsv(csv, topic);
+    }
 
     /// <summary>The consumers of the group that recorded a heartbeat in the store within <paramref name="staleAfter"/>.</summary>
     private static async Task<List<string>> LiveMembersAsync(IMembershipStore store, string groupId, TimeSpan staleAfter, CancellationToken ct)

@@ -6,7 +6,7 @@ namespace OpowerStream.Cli.Commands;
 
 /// <summary>
 /// What every long-running service command (<c>run</c>, <c>consume</c>, <c>extract</c>) takes on its
-/// command line: the store, the brokers and the health port, turned into configuration overrides
+/// command line: the store, the brokers, the health port and the client settings file, turned into configuration overrides
 /// (they beat appsettings.json and environment variables).
 /// </summary>
 internal sealed class ServiceOptions(Option<string?> bootstrapServers)
@@ -22,18 +22,21 @@ internal sealed class ServiceOptions(Option<string?> bootstrapServers)
 
     public Option<int?> HealthPort { get; } = CommonOptions.HealthPort();
 
+    public Option<FileInfo> CommandConfig { get; } = CommonOptions.CommandConfig();
+
     public void AddTo(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
         command.Options.Add(Store);
         command.Options.Add(BootstrapServers);
         command.Options.Add(HealthPort);
+        command.Options.Add(CommandConfig);
     }
 
     public Dictionary<string, string?> Overrides(ParseResult parse)
     {
         ArgumentNullException.ThrowIfNull(parse);
-        return new Dictionary<string, string?>(StringComparer.Ordinal)
+        return new Dictionary<string, string?>(CommonOptions.CommandConfigOverrides(parse.GetValue(CommandConfig)), StringComparer.Ordinal)
         {
             ["Store:Location"] = parse.GetValue(Store),
             ["Kafka:BootstrapServers"] = parse.GetValue(BootstrapServers),

@@ -7,7 +7,8 @@ namespace OpowerStream.Cli.Commands;
 
 /// <summary>
 /// <c>status</c>: per file and per entity reconciliation, yesterday's interval completeness, consumers, consumer lag
-/// and the last rejects, from the store (and the brokers).
+/// and the last rejects, from the store (and the brokers), as text or JSON; the exit code says whether every file
+/// reconciles, so a script need not parse.
 /// </summary>
 internal static class StatusCommand
 {
@@ -15,13 +16,20 @@ internal static class StatusCommand
     {
         var store = CommonOptions.Store();
         var bootstrap = new Option<string?>("--bootstrap-servers") { Description = "Kafka bootstrap servers, to show consumer lag (default: Kafka:BootstrapServers)" };
-        var command = new Command("status", "Show every file's reconciliation, totals per entity, yesterday's interval completeness, the running consumers, consumer lag and the last rejects")
+        var output = new Option<string>("--output", "-o")
         {
-            store, bootstrap,
+            Description = "text (aligned tables) or json (one document, shape in README)",
+            DefaultValueFactory = _ => "text",
         };
-        command.SetAction(async (parse, ct) =>
+        output.AcceptOnlyFromAmong("text", "json");
+        var commandConfig = CommonOptions.CommandConfig();
+        var command = new Command("status", "Show every file's reconciliation, totals per entity, yesterday's interval completeness, the running consumers, consumer lag and the last rejects; exits 3 when a file does not reconcile")
         {
-            var settings = OperatorSettings.Load(parse.GetValue(bootstrap));
+            store, bootstrap, output, commandConfig,
+        };
+        command.SetAction((parse, ct) => ServiceOptions.ReportingBadSettingsAsync("status", async () =>
+        {
+            var settings = OperatorSettings.Load(parse.GetValue(bootstrap), parse.GetValue(commandConfig));
             var opened = await OperatorSettings.OpenStoreAsync(parse.GetValue(store), ct).ConfigureAwait(false);
             await using (opened.ConfigureAwait(false))
             {
@@ -43,11 +51,19 @@ internal static class StatusCommand
                 var lastRejects = latest.UnorderedItems.Select(item => item.Element).OrderBy(r => r.Lineage.Sequence).ToList();
                 var now = DateTime.UtcNow;
                 var completeness = await CompletenessDays.SummarizeLastFullDayAsync(opened, now, ct).ConfigureAwait(false);
-                StatusReport.Write(Console.Out, new StatusData(files, members, lastRejects, rejectCount, MeasureLag(settings), completeness), now);
-            }
+                var status = new StatusData(files, members, lastRejects, rejectCount, MeasureLag(settings), completeness);
+                if (parse.GetValue(output) == "json")
+                {
+                    StatusJson.Write(Console.Out, status);
+                }
+                else
+                {
+                    StatusReport.Write(Console.Out, status, now);
+                }
 
-            return 0;
-        });
+                return status.AllReconcile ? ExitCodes.Success : ExitCodes.NotReconciled;
+            }
+        }));
         return command;
     }
 
@@ -59,7 +75,7 @@ internal static class StatusCommand
                 {
                     var group = settings.Consumers.GroupId(entity.Name());
                     return new EntityLag(entity.Name(), group,
-                        ConsumerLag.Get(servers, group, [settings.Topics.Rows(entity)], settings.Kafka.Consumer, OperatorSettings.KafkaTimeout));
+                        ConsumerLag.Get(servers, group, [settings.Topics.Rows(entity)], settings.Kafka.ConsumerSettings(), OperatorSettings.KafkaTimeout));
                 })
                 .ToList();
 }

@@ -7,6 +7,9 @@ namespace OpowerStream.Cli.Commands;
 /// <summary>One entity consumer group's lag, partition by partition.</summary>
 public sealed record EntityLag(string Entity, string GroupId, IReadOnlyList<PartitionLag> Partitions);
 
+/// <summary>One entity's files added up.</summary>
+public sealed record EntityTotals(string Entity, int Files, long RowsRead, long RowsApplied, long RowsRejected, bool Reconciles, long Duplicates);
+
 /// <summary>What <c>status</c> shows; <see cref="Lag"/> is null when no broker was given.</summary>
 public sealed record StatusData(
     IReadOnlyList<FileReconciliation> Files,
@@ -14,7 +17,20 @@ public sealed record StatusData(
     IReadOnlyList<RejectRecord> LastRejects,
     long RejectCount,
     IReadOnlyList<EntityLag>? Lag,
-    CompletenessSummary Completeness);
+    CompletenessSummary Completeness)
+{
+    /// <summary>True when every file reconciles: none failed or is still in progress, and each one's rows add up.</summary>
+    public bool AllReconcile => Files.All(f => f.Reconciles);
+
+    public IReadOnlyList<EntityTotals> Entities() =>
+        Files.Where(f => f.Entity is not null)
+            .GroupBy(f => f.Entity!, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new EntityTotals(
+                g.Key, g.Count(), g.Sum(f => f.RowsRead), g.Sum(f => f.RowsApplied), g.Sum(f => f.RowsRejected),
+                g.All(f => f.Reconciles), g.Sum(f => f.Resends)))
+            .ToList();
+}
 
 /// <summary>
 /// The operator's morning check as plain aligned text: every file's reconciliation, the totals per entity,
@@ -44,14 +60,10 @@ public static class StatusReport
         output.WriteLine();
         output.WriteLine("Entities");
         WriteTable(output, ["entity", "files", "read", "applied", "rejected", "reconciles", "duplicates"], [false, true, true, true, true, false, true],
-            files.Where(f => f.Entity is not null)
-                .GroupBy(f => f.Entity!, StringComparer.Ordinal)
-                .OrderBy(g => g.Key, StringComparer.Ordinal)
-                .Select(g => new[]
-                {
-                    g.Key, Number(g.Count()), Number(g.Sum(f => f.RowsRead)), Number(g.Sum(f => f.RowsApplied)),
-                    Number(g.Sum(f => f.RowsRejected)), YesNo(g.All(f => f.Reconciles)), Number(g.Sum(f => f.Resends)),
-                }));
+            status.Entities().Select(e => new[]
+            {
+                e.Entity, Number(e.Files), Number(e.RowsRead), Number(e.RowsApplied), Number(e.RowsRejected), YesNo(e.Reconciles), Number(e.Duplicates),
+            }));
 
         output.WriteLine();
         output.WriteLine(Invariant($"Interval completeness on {completeness.Day:yyyy-MM-dd} (the last full day in {completeness.TimeZone})"));
@@ -98,7 +110,10 @@ public static class StatusReport
 
     // A refused file has no row counts; its reason says why.
     private static string Status(FileReconciliation file) =>
-        file.Status == FileStatus.Refused ? $"refused: {file.RefusalReason}" : file.Status.ToString().ToLowerInvariant();
+        file.Status == FileStatus.Refused ? $"refused: {file.RefusalReason}" : StatusName(file.Status);
+
+    /// <summary>The status as both outputs name it: <c>processing</c>, <c>published</c>, <c>refused</c>.</summary>
+    internal static string StatusName(FileStatus status) => status.ToString().ToLowerInvariant();
 
     private static void WriteTable(TextWriter output, string[] header, bool[] rightAligned, IEnumerable<string[]> rows)
     {

@@ -239,7 +239,7 @@ public sealed class InboundFileReader : IDisposable
         if (lines.CurrentIsTooLong)
         {
             return Defective(
-                RuleCodes.WrongColumnCount, null, $"line {lineNumber} is longer than the limit of {limits.MaxLineBytes} bytes", line);
+                RuleCodes.LineTooLong, null, $"line {lineNumber} is longer than the limit of {limits.MaxLineBytes} bytes", line);
         }
 
         if (IsBlank(line))

@@ -15,7 +15,7 @@ public sealed class InboundFileReaderLimits
     public double MaxCompressionRatio { get; init; } = 200;
 
     /// <summary>
-    /// Longest line kept in memory; a longer one becomes a wrong_column_count row carrying only the
+    /// Longest line kept in memory; a longer one becomes a line_too_long row carrying only the
     /// line's start, and reading goes on at the next line. Well under Kafka's default message size
     /// (1 MB): a row event, and its dead letter holding it again, must fit in one message, or the file
     /// could never be published (a 10 MB line used to fail its file on every attempt). A valid row is
