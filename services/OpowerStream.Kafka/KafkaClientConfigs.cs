@@ -28,6 +28,11 @@ public static class KafkaClientConfigs
             // Our delivery handlers read only the outcome: without this, every report copies the message's
             // key, value and headers back from librdkafka into managed memory, once per row.
             DeliveryReportFields = "status",
+            // librdkafka's default (consistent_random) sends empty keys (a row whose key column is blank) to a
+            // random partition: a file published again after a crash would put such a row in another partition
+            // than the first attempt, where the per-(file, partition) line counter counts it a second time.
+            // consistent hashes non-empty keys exactly as the default does and keeps empty ones in one partition.
+            Partitioner = Partitioner.Consistent,
         };
         ApplyOverrides(config, options.ProducerSettings());
         return config;

@@ -19,6 +19,12 @@ public sealed class KafkaClientConfigsTests
     }
 
     [Fact]
+    public void The_producer_keeps_rows_with_an_empty_key_in_one_partition() =>
+        // consistent_random (librdkafka's default) would scatter them, and a file published again after a crash
+        // would then count such a row once in each partition it landed in.
+        Assert.Equal(Partitioner.Consistent, KafkaClientConfigs.Producer(Defaults).Partitioner);
+
+    [Fact]
     public void The_consumer_stores_offsets_only_when_told_reads_committed_and_never_resets_silently()
     {
         var config = KafkaClientConfigs.Consumer(Defaults, "opower-intervals");

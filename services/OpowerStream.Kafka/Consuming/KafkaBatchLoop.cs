@@ -41,6 +41,12 @@ public sealed class KafkaBatchLoop<TBatch>(
 
     // The batch being applied on the thread pool while the consumer thread fetches the next one.
     private Task? pendingApply;
+
+    // Set when partitions are assigned after a pause, cleared once the loop resumed them: a partition
+    // revoked while paused and handed back after the pause ended must not stay paused (that would stall it
+    // for good); resuming a partition that is not paused changes nothing.
+    private bool resumeAfterAssignment;
+    private bool pausedOnce;
     private IReadOnlyCollection<TopicPartitionOffset>? pendingOffsets;
 
     /// <summary>Runs on the calling thread until <paramref name="ct"/> is cancelled; the consumer is used from this thread only.</summary>
@@ -50,6 +56,7 @@ public sealed class KafkaBatchLoop<TBatch>(
             .SetPartitionsAssignedHandler((c, assigned) =>
             {
                 KafkaLog.PartitionsAssigned(logger, settings.Name, string.Join(",", assigned.Select(p => p.Partition.Value)));
+                resumeAfterAssignment |= pausedOnce;
                 return KafkaClientConfigs.StartPositions(c, assigned, CommittedLookupTimeout);
             })
             .SetPartitionsRevokedHandler((c, revoked) =>
@@ -77,6 +84,7 @@ public sealed class KafkaBatchLoop<TBatch>(
                     pendingApply = Task.Run(() => handler.ApplyAsync(batch.Batch, ct), ct);
                 }
 
+                ResumeNewAssignment(consumer);
                 ReportProgress(consumer);
             }
         }
@@ -154,6 +162,7 @@ public sealed class KafkaBatchLoop<TBatch>(
         if (!WaitQuietly(apply, PauseAfter, ct))
         {
             var paused = Stopwatch.StartNew();
+            pausedOnce = true;
             KafkaLog.PartitionsPaused(logger, settings.Name, (long)PauseAfter.TotalMilliseconds);
             while (!apply.IsCompleted)
             {
@@ -173,6 +182,16 @@ public sealed class KafkaBatchLoop<TBatch>(
         }
 
         CompletePendingBatch(consumer);
+    }
+
+    /// <summary>Resumes partitions assigned since a pause (outside a pause: resuming an unpaused partition changes nothing).</summary>
+    private void ResumeNewAssignment(IConsumer<byte[], byte[]> consumer)
+    {
+        if (resumeAfterAssignment)
+        {
+            resumeAfterAssignment = false;
+            consumer.Resume(consumer.Assignment);
+        }
     }
 
     /// <summary>

@@ -48,7 +48,8 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
                 var files = (await FilesAsync(scenario)).Where(f => names.Contains(f.FileName)).ToList();
                 return files.Count == names.Count && files.All(f => f.Reconciles && f.Status == FileStatus.Published);
             }, Patience);
-            Assert.True(finished, "The restarted pipeline did not reconcile every file in time:\n" + last.Stderr);
+            var state = string.Join("\n", (await FilesAsync(scenario)).Select(f => $"{f.FileName} {f.Status} read {f.RowsRead} applied {f.RowsApplied} rejected {f.RowsRejected}"));
+            Assert.True(finished, "The restarted pipeline did not reconcile every file in time:\n" + state + "\n" + last.Stderr);
         }
 
         Assert.Empty(Directory.GetFiles(scenario.Inbox));
