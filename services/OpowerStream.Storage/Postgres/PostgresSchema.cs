@@ -142,5 +142,12 @@ internal static class PostgresSchema
             ALTER TABLE file_ledger ADD COLUMN resends integer NOT NULL DEFAULT 0;
             ALTER TABLE file_ledger ADD COLUMN same_content_as text COLLATE "C";
             """),
+        new(6, "leases: one extractor holds an inbox, standbys take over when its lease expires", """
+            CREATE TABLE leases (
+                name text COLLATE "C" NOT NULL PRIMARY KEY,
+                owner text COLLATE "C" NOT NULL,
+                expires_at timestamptz NOT NULL
+            );
+            """),
     ];
 }

@@ -151,5 +151,12 @@ internal static class SqliteSchema
             ALTER TABLE file_ledger ADD COLUMN resends INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE file_ledger ADD COLUMN same_content_as TEXT;
             """),
+        new(6, "leases: one extractor holds an inbox, standbys take over when its lease expires", """
+            CREATE TABLE leases (
+                name TEXT NOT NULL PRIMARY KEY,
+                owner TEXT NOT NULL,
+                expires_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            """),
     ];
 }
