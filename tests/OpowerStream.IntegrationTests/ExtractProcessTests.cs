@@ -48,33 +48,9 @@ public sealed class ExtractProcessTests(KafkaFixture kafka, PostgresFixture post
             Assert.Contains($"{name}: published {rows} rows", result.Stdout, StringComparison.Ordinal);
         }
 
-        using var consumers = scenario.BuildHost([Entity.Interval], extractor: false);
-        await consumers.StartAsync();
-        try
-        {
-            await WaitUntilReconciledAsync(scenario, name);
-        }
-        finally
-        {
-            await consumers.StopAsync();
-        }
-
-        var file = Assert.Single(await scenario.WithStoreAsync(store => store.GetFilesAsync(CancellationToken.None)));
-        Assert.Equal((FileStatus.Published, (long)rows, (long)rows, 0L), (file.Status, file.RowsRead, file.RowsApplied, file.RowsRejected));
+        await AssertEveryRowAppliedOnceAsync(scenario, name, rows, usageTotal);
         var ledger = await LedgerAsync(scenario, name);
         Assert.Equal((rows, (long)rows), (ledger.RowsPublished, ledger.RowsRead));
-        var reads = await scenario.WithStoreAsync(async store =>
-        {
-            var list = new List<IntervalRead>();
-            await foreach (var read in store.ReadIntervalsAsync(CancellationToken.None))
-            {
-                list.Add(read);
-            }
-
-            return list;
-        });
-        Assert.Equal(rows, reads.Count);
-        Assert.Equal(usageTotal, reads.Sum(read => read.UsageValue));
         Assert.True(File.Exists(scenario.ProcessedPath(name)));
     }
 
@@ -136,31 +112,7 @@ public sealed class ExtractProcessTests(KafkaFixture kafka, PostgresFixture post
         var takeOver = Regex.Match(result.Stdout, @"holds the inbox .* \(lease of 3 s");
         Assert.True(takeOver.Success, result.Stdout);
         output.WriteLine($"the standby finished {(DateTime.UtcNow - killedAt).TotalSeconds:0.0} s after the kill");
-
-        using var consumers = scenario.BuildHost([Entity.Interval], extractor: false);
-        await consumers.StartAsync();
-        try
-        {
-            await WaitUntilReconciledAsync(scenario, name);
-        }
-        finally
-        {
-            await consumers.StopAsync();
-        }
-
-        var file = Assert.Single(await scenario.WithStoreAsync(store => store.GetFilesAsync(CancellationToken.None)));
-        Assert.Equal((FileStatus.Published, (long)rows, (long)rows, 0L), (file.Status, file.RowsRead, file.RowsApplied, file.RowsRejected));
-        var usage = await scenario.WithStoreAsync(async store =>
-        {
-            var (count, sum) = (0, 0m);
-            await foreach (var read in store.ReadIntervalsAsync(CancellationToken.None))
-            {
-                (count, sum) = (count + 1, sum + read.UsageValue);
-            }
-
-            return (count, sum);
-        });
-        Assert.Equal((rows, usageTotal), usage);
+        await AssertEveryRowAppliedOnceAsync(scenario, name, rows, usageTotal);
     }
 
     [Fact]
@@ -345,6 +297,35 @@ public sealed class ExtractProcessTests(KafkaFixture kafka, PostgresFixture post
 
     private static Task<FileLedgerEntry> LedgerAsync(PipelineScenario scenario, string name) =>
         scenario.WithStoreAsync(async store => (await store.FindFilesAsync(name, "", CancellationToken.None)).Single());
+
+    /// <summary>Runs the interval consumer until the file reconciles, then checks that every row of it was applied exactly once.</summary>
+    private static async Task AssertEveryRowAppliedOnceAsync(PipelineScenario scenario, string name, int rows, decimal usageTotal)
+    {
+        using var consumers = scenario.BuildHost([Entity.Interval], extractor: false);
+        await consumers.StartAsync();
+        try
+        {
+            await WaitUntilReconciledAsync(scenario, name);
+        }
+        finally
+        {
+            await consumers.StopAsync();
+        }
+
+        var file = Assert.Single(await scenario.WithStoreAsync(store => store.GetFilesAsync(CancellationToken.None)));
+        Assert.Equal((FileStatus.Published, (long)rows, (long)rows, 0L), (file.Status, file.RowsRead, file.RowsApplied, file.RowsRejected));
+        var (count, sum) = await scenario.WithStoreAsync(async store =>
+        {
+            var (count, sum) = (0, 0m);
+            await foreach (var read in store.ReadIntervalsAsync(CancellationToken.None))
+            {
+                (count, sum) = (count + 1, sum + read.UsageValue);
+            }
+
+            return (count, sum);
+        });
+        Assert.Equal((rows, usageTotal), (count, sum));
+    }
 
     private static async Task WaitUntilReconciledAsync(PipelineScenario scenario, string name)
     {
