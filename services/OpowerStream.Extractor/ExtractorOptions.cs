@@ -71,6 +71,13 @@ public sealed class ExtractorOptions
     [Range(0, int.MaxValue)]
     public int MaxConsumerLag { get; set; }
 
+    /// <summary>
+    /// How long the extractor's hold on the inbox lasts unrenewed (it renews every third of it): a standby extractor
+    /// on the same inbox and store takes over this long after the active one died (see <see cref="InboxLease"/>).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00", ErrorMessage = "Extractor:LeaseDuration must be between 00:00:01 and 00:05:00.")]
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(10);
+
     public string ProcessedPath => ProcessedFolder ?? Path.Combine(Inbox, "processed");
 
     public string RefusedPath => RefusedFolder ?? Path.Combine(Inbox, "refused");

@@ -13,12 +13,14 @@ namespace OpowerStream.Extractor;
 /// changes; a scan every <see cref="ExtractorOptions.PollInterval"/> is the safety net for lost
 /// notifications (network shares, overflows). A file that fails for a transient reason (broker
 /// unavailable) stays in the inbox and is tried again on the next scan; re-published rows are
-/// harmless because every write is sequence-guarded.
+/// harmless because every write is sequence-guarded. Extractors sharing an inbox and a store take turns through an
+/// <see cref="InboxLease"/>: one works the inbox, the others stand by.
 /// </summary>
 public sealed class ExtractorService(
     Inbox inbox,
     FileExtractor extractor,
     ExtractionRun run,
+    StoreHost storeHost,
     IOptions<ExtractorOptions> options,
     TimeProvider time,
     ServiceHealth health,
@@ -41,14 +43,20 @@ public sealed class ExtractorService(
         Task.Factory.StartNew(() => WatchAsync(stoppingToken), stoppingToken,
             TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
 
-    private async Task WatchAsync(CancellationToken ct)
+    private async Task WatchAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        Log.ExtractorWatching(logger, Path.GetFullPath(settings.Inbox));
         var completeness = new CompletenessCheck(settings, time);
         var handled = new HashSet<string>(StringComparer.Ordinal);
+        InboxLease? lease = null;
         try
         {
+            lease = await InboxLease.AcquireAsync(storeHost.Store, settings.Inbox, settings.LeaseDuration, time, logger,
+                () => status.Ready($"standing by: another extractor holds {settings.Inbox}"), stoppingToken).ConfigureAwait(false);
+            // Losing the lease stops the work at once: the extractor that took over owns the inbox's files now.
+            using var work = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lease.Lost);
+            var ct = work.Token;
+            Log.ExtractorWatching(logger, Path.GetFullPath(settings.Inbox));
             using var watcher = settings.Once ? null : Watch(settings.Inbox);
             status.Ready($"watching {settings.Inbox}");
             while (!ct.IsCancellationRequested)
@@ -83,16 +91,31 @@ public sealed class ExtractorService(
                 }
             }
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             status.Stopped("stopping");
             run.Complete();
+        }
+        catch (OperationCanceledException e) when (lease is { Lost.IsCancellationRequested: true })
+        {
+            var lost = new InvalidOperationException(
+                $"Another extractor took over the inbox {settings.Inbox}: this one's lease expired while it was not renewed.", e);
+            status.Stopped(lost.Message);
+            run.Fail(lost);
+            throw lost;
         }
         catch (Exception e)
         {
             status.Stopped(e.Message);
             run.Fail(e);
             throw;
+        }
+        finally
+        {
+            if (lease is not null)
+            {
+                await lease.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 

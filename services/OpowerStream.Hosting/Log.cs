@@ -82,4 +82,17 @@ public static partial class Log
 
     [LoggerMessage(1111, LogLevel.Information, "File {File} has the same content as {EarlierFile}; published all the same, its rows carry its own sequence so the newest file wins")]
     public static partial void FileRepeatsContent(ILogger logger, string file, string earlierFile);
+
+    // 1120-1129: the extractor's inbox lease (1112-1119 left to the extractor's file events).
+    [LoggerMessage(1120, LogLevel.Information, "Extractor {Owner} standing by: another extractor holds the inbox {Inbox}; taking over when its lease expires")]
+    public static partial void ExtractorStandby(ILogger logger, string owner, string inbox);
+
+    [LoggerMessage(1121, LogLevel.Information, "Extractor {Owner} holds the inbox {Inbox} (lease of {LeaseSeconds} s, renewed every {RenewSeconds} s)")]
+    public static partial void ExtractorLeaseAcquired(ILogger logger, string owner, string inbox, double leaseSeconds, double renewSeconds);
+
+    [LoggerMessage(1122, LogLevel.Error, "Extractor {Owner} lost its lease on the inbox {Inbox}: another extractor took over; this one stops")]
+    public static partial void ExtractorLeaseLost(ILogger logger, string owner, string inbox);
+
+    [LoggerMessage(1123, LogLevel.Warning, "Extractor {Owner} could not renew its lease on the inbox {Inbox}; trying again until it expires")]
+    public static partial void ExtractorLeaseRenewalFailed(ILogger logger, string owner, string inbox, Exception exception);
 }

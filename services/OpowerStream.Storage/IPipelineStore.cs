@@ -111,4 +111,14 @@ public interface IMembershipStore
 
     /// <summary>The recorded consumer instances of <paramref name="groupId"/> (all groups when null), stale ones included.</summary>
     Task<IReadOnlyList<ConsumerMember>> GetMembersAsync(string? groupId, CancellationToken ct);
+
+    /// <summary>
+    /// Takes the lease <paramref name="name"/> for <paramref name="owner"/> until <paramref name="expiresAt"/>, or renews it:
+    /// true when <paramref name="owner"/> now holds it, false while another owner's lease has not expired at <paramref name="now"/>.
+    /// Atomic across processes sharing the store.
+    /// </summary>
+    Task<bool> TryAcquireLeaseAsync(string name, string owner, DateTime now, DateTime expiresAt, CancellationToken ct);
+
+    /// <summary>Gives the lease up, if <paramref name="owner"/> still holds it, so a standby need not wait for it to expire.</summary>
+    Task ReleaseLeaseAsync(string name, string owner, CancellationToken ct);
 }

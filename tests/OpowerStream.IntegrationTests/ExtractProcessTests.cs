@@ -48,34 +48,71 @@ public sealed class ExtractProcessTests(KafkaFixture kafka, PostgresFixture post
             Assert.Contains($"{name}: published {rows} rows", result.Stdout, StringComparison.Ordinal);
         }
 
-        using var consumers = scenario.BuildHost([Entity.Interval], extractor: false);
-        await consumers.StartAsync();
-        try
-        {
-            await WaitUntilReconciledAsync(scenario, name);
-        }
-        finally
-        {
-            await consumers.StopAsync();
-        }
-
-        var file = Assert.Single(await scenario.WithStoreAsync(store => store.GetFilesAsync(CancellationToken.None)));
-        Assert.Equal((FileStatus.Published, (long)rows, (long)rows, 0L), (file.Status, file.RowsRead, file.RowsApplied, file.RowsRejected));
+        await AssertEveryRowAppliedOnceAsync(scenario, name, rows, usageTotal);
         var ledger = await LedgerAsync(scenario, name);
         Assert.Equal((rows, (long)rows), (ledger.RowsPublished, ledger.RowsRead));
-        var reads = await scenario.WithStoreAsync(async store =>
-        {
-            var list = new List<IntervalRead>();
-            await foreach (var read in store.ReadIntervalsAsync(CancellationToken.None))
-            {
-                list.Add(read);
-            }
-
-            return list;
-        });
-        Assert.Equal(rows, reads.Count);
-        Assert.Equal(usageTotal, reads.Sum(read => read.UsageValue));
         Assert.True(File.Exists(scenario.ProcessedPath(name)));
+    }
+
+    [Fact]
+    public async Task Two_extractors_on_one_inbox_and_one_PostgreSQL_store_publish_every_file_once_without_an_error()
+    {
+        await using var scenario = await PipelineScenario.CreateAsync(kafka, postgres, StoreKind.Postgres, output, "two-extractors");
+        var names = Enumerable.Range(1, 6).Select(i => AccountFileName(20260101000000 + i)).ToList();
+        foreach (var (name, i) in names.Select((name, i) => (name, i)))
+        {
+            scenario.Drop(name, Accounts([.. Enumerable.Range(0, 50).Select(row => ($"HA{i}-{row}", "R1", "2026-01-01 00:00:00"))]));
+        }
+
+        using var first = StartExtract(scenario);
+        using var second = StartExtract(scenario);
+        var results = await Task.WhenAll(first.WaitForExitAsync(TimeSpan.FromSeconds(90)), second.WaitForExitAsync(TimeSpan.FromSeconds(90)));
+
+        Assert.Equal([0, 0], results.Select(r => r.ExitCode));
+        var summaries = string.Join('\n', results.Select(r => r.Stdout));
+        Assert.All(names, name => Assert.Single(Regex.Matches(summaries, $"{Regex.Escape(name)}: published 50 rows")));
+        Assert.All(results, r => Assert.Matches(@"duplicate, 0 failed\); rows published", r.Stdout));
+        Assert.DoesNotContain(": failed:", summaries, StringComparison.Ordinal);
+        Assert.Empty(results[0].Stderr + results[1].Stderr);
+        Assert.All(names, name => Assert.True(File.Exists(scenario.ProcessedPath(name))));
+        var ledger = await scenario.WithStoreAsync(store => store.GetFilesAsync(CancellationToken.None));
+        Assert.Equal(names.Order(), ledger.Select(f => f.FileName).Order());
+        Assert.All(ledger, f => Assert.Equal((FileStatus.Published, 50L), (f.Status, f.RowsRead)));
+        // Each row went to Kafka once: no file was published by both.
+        Assert.Equal(names.Count * 50, RowsOnTopic(scenario, Entity.Rate));
+    }
+
+    [Fact]
+    public async Task A_standby_extractor_takes_over_within_seconds_when_the_active_one_is_killed_mid_file_and_every_row_is_applied_once()
+    {
+        await using var scenario = await PipelineScenario.CreateAsync(kafka, postgres, StoreKind.Postgres, output, "standby");
+        const int rows = 100_000;
+        var name = IntervalFileName(60, 20240201000000);
+        var usageTotal = WriteIntervalFile(Path.Combine(scenario.Inbox, name), rows);
+        (string, string) lease = ("Extractor__LeaseDuration", "00:00:03");
+
+        // The lag bound holds the active extractor mid-file (no consumer runs); the standby has none, so if it
+        // extracted alongside, the topic would grow.
+        using var active = StartExtract(scenario, ("Extractor__MaxConsumerLag", "10000"), lease);
+        await WaitForRowsOnTopicAsync(scenario, atLeast: rows / 5, active);
+        var published = await WaitUntilTopicStopsGrowingAsync(scenario);
+        Assert.InRange(published, rows / 5, rows - 1);
+        using var standby = StartExtract(scenario, lease, ("Logging__LogLevel__Default", "Information"));
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        Assert.False(standby.HasExited, $"the standby did not wait:\n{standby.Stdout}");
+        Assert.Equal(published, RowsOnTopic(scenario, Entity.Interval));
+        Assert.Contains("standing by: another extractor holds the inbox", standby.Stdout, StringComparison.Ordinal);
+
+        active.Kill();
+        var killedAt = DateTime.UtcNow;
+        var result = await standby.WaitForExitAsync(TimeSpan.FromSeconds(90));
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains($"{name}: published {rows} rows", result.Stdout, StringComparison.Ordinal);
+        var takeOver = Regex.Match(result.Stdout, @"holds the inbox .* \(lease of 3 s");
+        Assert.True(takeOver.Success, result.Stdout);
+        output.WriteLine($"the standby finished {(DateTime.UtcNow - killedAt).TotalSeconds:0.0} s after the kill");
+        await AssertEveryRowAppliedOnceAsync(scenario, name, rows, usageTotal);
     }
 
     [Fact]
@@ -217,13 +254,10 @@ public sealed class ExtractProcessTests(KafkaFixture kafka, PostgresFixture post
 
     private async Task<long> WaitForRowsOnTopicAsync(PipelineScenario scenario, long atLeast, OpowerStreamProcess process)
     {
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = kafka.BootstrapServers, GroupId = "watermarks" }).Build();
-        var topic = scenario.Topics.Rows(Entity.Interval);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
-            var published = Enumerable.Range(0, 3)
-                .Sum(p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(5)).High.Value);
+            var published = RowsOnTopic(scenario, Entity.Interval);
             if (published >= atLeast)
             {
                 return published;
@@ -235,8 +269,63 @@ public sealed class ExtractProcessTests(KafkaFixture kafka, PostgresFixture post
         }
     }
 
+    /// <summary>The row count once it held for a second: the lag bound stopped the extractor.</summary>
+    private async Task<long> WaitUntilTopicStopsGrowingAsync(PipelineScenario scenario)
+    {
+        var count = RowsOnTopic(scenario, Entity.Interval);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var now = RowsOnTopic(scenario, Entity.Interval);
+            if (now == count)
+            {
+                return count;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the extractor never stopped at the lag bound");
+            count = now;
+        }
+    }
+
+    private long RowsOnTopic(PipelineScenario scenario, Entity entity)
+    {
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = kafka.BootstrapServers, GroupId = "watermarks" }).Build();
+        return Enumerable.Range(0, 3)
+            .Sum(p => consumer.QueryWatermarkOffsets(new TopicPartition(scenario.Topics.Rows(entity), p), TimeSpan.FromSeconds(5)).High.Value);
+    }
+
     private static Task<FileLedgerEntry> LedgerAsync(PipelineScenario scenario, string name) =>
         scenario.WithStoreAsync(async store => (await store.FindFilesAsync(name, "", CancellationToken.None)).Single());
+
+    /// <summary>Runs the interval consumer until the file reconciles, then checks that every row of it was applied exactly once.</summary>
+    private static async Task AssertEveryRowAppliedOnceAsync(PipelineScenario scenario, string name, int rows, decimal usageTotal)
+    {
+        using var consumers = scenario.BuildHost([Entity.Interval], extractor: false);
+        await consumers.StartAsync();
+        try
+        {
+            await WaitUntilReconciledAsync(scenario, name);
+        }
+        finally
+        {
+            await consumers.StopAsync();
+        }
+
+        var file = Assert.Single(await scenario.WithStoreAsync(store => store.GetFilesAsync(CancellationToken.None)));
+        Assert.Equal((FileStatus.Published, (long)rows, (long)rows, 0L), (file.Status, file.RowsRead, file.RowsApplied, file.RowsRejected));
+        var (count, sum) = await scenario.WithStoreAsync(async store =>
+        {
+            var (count, sum) = (0, 0m);
+            await foreach (var read in store.ReadIntervalsAsync(CancellationToken.None))
+            {
+                (count, sum) = (count + 1, sum + read.UsageValue);
+            }
+
+            return (count, sum);
+        });
+        Assert.Equal((rows, usageTotal), (count, sum));
+    }
 
     private static async Task WaitUntilReconciledAsync(PipelineScenario scenario, string name)
     {

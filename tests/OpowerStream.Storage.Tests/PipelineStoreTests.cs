@@ -56,6 +56,41 @@ public abstract partial class PipelineStoreTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_lease_is_held_by_one_owner_until_it_expires_or_is_released_and_its_holder_renews_it()
+    {
+        var now = new DateTime(2026, 11, 30, 12, 0, 0, DateTimeKind.Utc);
+        var ct = CancellationToken.None;
+
+        Assert.True(await Store.TryAcquireLeaseAsync("inbox", "a", now, now.AddSeconds(10), ct));
+        Assert.False(await Store.TryAcquireLeaseAsync("inbox", "b", now.AddSeconds(5), now.AddSeconds(15), ct));
+        Assert.True(await Store.TryAcquireLeaseAsync("other-inbox", "b", now, now.AddSeconds(10), ct));
+        // The holder renews; the standby still waits past the first expiry, then takes it over.
+        Assert.True(await Store.TryAcquireLeaseAsync("inbox", "a", now.AddSeconds(8), now.AddSeconds(18), ct));
+        Assert.False(await Store.TryAcquireLeaseAsync("inbox", "b", now.AddSeconds(12), now.AddSeconds(22), ct));
+        Assert.True(await Store.TryAcquireLeaseAsync("inbox", "b", now.AddSeconds(19), now.AddSeconds(29), ct));
+        Assert.False(await Store.TryAcquireLeaseAsync("inbox", "a", now.AddSeconds(20), now.AddSeconds(30), ct));
+
+        // Releasing someone else's lease does nothing; releasing one's own frees it at once.
+        await Store.ReleaseLeaseAsync("inbox", "a", ct);
+        Assert.False(await Store.TryAcquireLeaseAsync("inbox", "c", now.AddSeconds(20), now.AddSeconds(30), ct));
+        await Store.ReleaseLeaseAsync("inbox", "b", ct);
+        Assert.True(await Store.TryAcquireLeaseAsync("inbox", "c", now.AddSeconds(20), now.AddSeconds(30), ct));
+    }
+
+    [Fact]
+    public async Task Of_many_contenders_for_a_free_lease_exactly_one_wins()
+    {
+        var now = DateTime.UtcNow;
+        await using var second = await PipelineStores.OpenAsync(Location, CancellationToken.None);
+        IPipelineStore[] stores = [Store, second];
+
+        var won = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() =>
+            stores[i % 2].TryAcquireLeaseAsync("contended", $"owner-{i}", now, now.AddMinutes(1), CancellationToken.None))));
+
+        Assert.Single(won, held => held);
+    }
+
     protected static IntervalRead Interval(
         string servicePointId, decimal value, long line, string file = IntervalFile, long fileTimestamp = IntervalFileTimestamp) =>
         new(servicePointId, "CONSUMED", "WH", 15, End, value, 'A', "ELECTRIC", new SourceSequence(fileTimestamp, file, line));

@@ -155,5 +155,12 @@ internal static class PostgresSchema
             );
             CREATE INDEX interval_completeness_local_date ON interval_completeness (local_date);
             """),
+        new(6, "leases: one extractor holds an inbox, standbys take over when its lease expires", """
+            CREATE TABLE leases (
+                name text COLLATE "C" NOT NULL PRIMARY KEY,
+                owner text COLLATE "C" NOT NULL,
+                expires_at timestamptz NOT NULL
+            );
+            """),
     ];
 }

@@ -378,6 +378,45 @@ internal abstract class RelationalPipelineStore(IColumnValues columnValues, Time
         return members;
     }
 
+    public async Task<bool> TryAcquireLeaseAsync(string name, string owner, DateTime now, DateTime expiresAt, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentException.ThrowIfNullOrWhiteSpace(owner);
+        var held = false;
+        await InTransactionAsync(async (connection, transaction, token) =>
+        {
+            var expires = columnValues.ToParameter(expiresAt, ColumnType.Timestamp);
+            // Insert when nobody ever held it; else take it over when it is ours or expired. Under PostgreSQL's row lock
+            // (SQLite: the write lock of BEGIN IMMEDIATE) two contenders for an expired lease cannot both win.
+            await using (var insert = connection
+                .Command(transaction, "INSERT INTO leases (name, owner, expires_at) VALUES (@name, @owner, @expires) ON CONFLICT (name) DO NOTHING")
+                .With("@name", name).With("@owner", owner).With("@expires", expires))
+            {
+                await insert.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+            }
+
+            await using (var take = connection
+                .Command(transaction, "UPDATE leases SET owner = @owner, expires_at = @expires WHERE name = @name AND (owner = @owner OR expires_at < @now)")
+                .With("@name", name).With("@owner", owner).With("@expires", expires).With("@now", columnValues.ToParameter(now, ColumnType.Timestamp)))
+            {
+                await take.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+            }
+
+            await using var holder = connection.Command(transaction, "SELECT owner FROM leases WHERE name = @name").With("@name", name);
+            held = string.Equals(await holder.ExecuteScalarAsync(token).ConfigureAwait(false) as string, owner, StringComparison.Ordinal);
+        }, ct).ConfigureAwait(false);
+        return held;
+    }
+
+    public Task ReleaseLeaseAsync(string name, string owner, CancellationToken ct) =>
+        InTransactionAsync(async (connection, transaction, token) =>
+        {
+            await using var delete = connection
+                .Command(transaction, "DELETE FROM leases WHERE name = @name AND owner = @owner")
+                .With("@name", name).With("@owner", owner);
+            await delete.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+        }, ct);
+
     private async Task InTransactionAsync(Func<DbConnection, DbTransaction, CancellationToken, Task> work, CancellationToken ct)
     {
         var connection = await OpenConnectionAsync(ct).ConfigureAwait(false);

@@ -164,5 +164,12 @@ internal static class SqliteSchema
             ) WITHOUT ROWID;
             CREATE INDEX interval_completeness_local_date ON interval_completeness (local_date);
             """),
+        new(6, "leases: one extractor holds an inbox, standbys take over when its lease expires", """
+            CREATE TABLE leases (
+                name TEXT NOT NULL PRIMARY KEY,
+                owner TEXT NOT NULL,
+                expires_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            """),
     ];
 }

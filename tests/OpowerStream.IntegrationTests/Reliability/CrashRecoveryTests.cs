@@ -72,7 +72,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     private static Task<IReadOnlyList<FileReconciliation>> FilesAsync(PipelineScenario scenario) =>
         scenario.WithStoreAsync(store => store.GetFilesAsync(CancellationToken.None));
 
-    /// <summary>The scenario's topics and groups, short batches and polls, a short session so a killed member's partitions return soon.</summary>
+    /// <summary>The scenario's topics and groups, short batches and polls, a short session and inbox lease so a killed run's partitions and inbox return soon.</summary>
     private static (string, string)[] Environment(MockKafkaCluster cluster, PipelineScenario scenario) =>
     [
         ("Kafka__TopicPrefix", scenario.Topics.Prefix),
@@ -85,5 +85,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         ("Consumers__MaxBatchWait", "00:00:00.050"),
         ("Consumers__MaxRetryDelay", "00:00:01"),
         ("Extractor__PollInterval", "00:00:00.200"),
+        // A killed run's inbox lease holds its successor back until it expires: keep that short here.
+        ("Extractor__LeaseDuration", "00:00:02"),
     ];
 }
