@@ -63,16 +63,9 @@ for store in sqlite postgres; do
   older_runs=() newer_runs=()
   for trial in $(seq "${ROUNDS}"); do
     for side in older newer; do
-      rm -f "${WORK}/apply.sqlite"*
-      location="sqlite:${WORK}/apply.sqlite"
-      if [ "${store}" = postgres ]; then
-        fresh_database "${BENCH_DB}"
-        location="postgres:${PG_CONNECTION/Database=${PGDATABASE_ADMIN}/Database=${BENCH_DB}}"
-      fi
-      measure "${WORK}/apply.out" "${WORK}/harness-${side}/opower-bench" apply-ours "${BROKER}" apply "${location}" "${n}"
-      s="$(sed -n 's/.*seconds=\([0-9.]*\) first.*/\1/p' "${WORK}/apply.out")"
-      if [ "${side}" = older ]; then older_runs+=("$(rate "${n}" "${s}")"); else newer_runs+=("$(rate "${n}" "${s}")"); fi
-      notes+=("${store} round ${trial} ${side}: ${n} rows applied in ${s} s")
+      apply_round "${WORK}/harness-${side}/opower-bench" "${store}" "${n}" "${WORK}" "${WORK}/apply.out"
+      if [ "${side}" = older ]; then older_runs+=("$(rate "${n}" "${APPLY_SECONDS}")"); else newer_runs+=("$(rate "${n}" "${APPLY_SECONDS}")"); fi
+      notes+=("${store} round ${trial} ${side}: ${n} rows applied in ${APPLY_SECONDS} s")
     done
   done
   older_rate="$(median "${older_runs[@]}")"

@@ -60,6 +60,21 @@ slower() { awk -v a="$1" -v b="$2" 'BEGIN { print (a < b ? a : b) }'; }
 psql_admin() { psql -X -q -v ON_ERROR_STOP=1 -d "${PGDATABASE_ADMIN}" "$@"; }
 fresh_database() { psql_admin -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" 2>/dev/null; }
 
+# One round of the apply stage: the consumer host of HARNESS applies the topic prefix `apply` on BROKER into a fresh
+# store of STORE's kind (a SQLite file under DIR, or the database BENCH_DB); sets APPLY_SECONDS (from the first record
+# consumed to the last commit) and APPLY_STARTUP (process start and group join), besides SECONDS_TAKEN and RSS_MB.
+apply_round() { # harness store rows dir out
+  local location="sqlite:$4/apply.sqlite"
+  rm -f "$4/apply.sqlite"*
+  if [ "$2" = postgres ]; then
+    fresh_database "${BENCH_DB}"
+    location="postgres:${PG_CONNECTION/Database=${PGDATABASE_ADMIN}/Database=${BENCH_DB}}"
+  fi
+  measure "$5" "$1" apply-ours "${BROKER}" apply "${location}" "$3"
+  APPLY_SECONDS="$(sed -n 's/.*seconds=\([0-9.]*\) first.*/\1/p' "$5")"
+  APPLY_STARTUP="$(sed -n 's/.*first_record_after=\([0-9.]*\).*/\1/p' "$5")"
+}
+
 # Installs the packages, starts PostgreSQL (or takes OPOWERSTREAM_TEST_POSTGRES) and points psql at it.
 prepare_machine() {
   log "installing packages and starting PostgreSQL"

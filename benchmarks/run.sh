@@ -137,17 +137,10 @@ bench_size() { # rows
     applied_runs=()
     apply_rss=0
     for trial in $(seq "${ROUNDS}"); do
-      rm -f "${dir}/apply.sqlite"*
-      location="sqlite:${dir}/apply.sqlite"
-      if [ "${store}" = postgres ]; then
-        fresh_database "${BENCH_DB}"
-        location="postgres:${PG_CONNECTION/Database=${PGDATABASE_ADMIN}/Database=${BENCH_DB}}"
-      fi
-      measure "${dir}/apply-${store}.out" "${WORK}/harness/opower-bench" apply-ours "${BROKER}" apply "${location}" "${n}"
-      s="$(sed -n 's/.*seconds=\([0-9.]*\) first.*/\1/p' "${dir}/apply-${store}.out")"
-      applied_runs+=("$(rate "${n}" "${s}")")
+      apply_round "${WORK}/harness/opower-bench" "${store}" "${n}" "${dir}" "${dir}/apply-${store}.out"
+      applied_runs+=("$(rate "${n}" "${APPLY_SECONDS}")")
       apply_rss="$(larger "${apply_rss}" "${RSS_MB}")"
-      notes+=("apply-ours --store ${store}, round ${trial}: ${n} rows applied in ${s} s from the first record consumed; the process started $(sed -n 's/.*first_record_after=\([0-9.]*\).*/\1/p' "${dir}/apply-${store}.out") s before it (start-up and the consumer-group join) and ran ${SECONDS_TAKEN} s in all")
+      notes+=("apply-ours --store ${store}, round ${trial}: ${n} rows applied in ${APPLY_SECONDS} s from the first record consumed; the process started ${APPLY_STARTUP} s before it (start-up and the consumer-group join) and ran ${SECONDS_TAKEN} s in all")
     done
     if [ "${store}" = sqlite ]; then
       add_row "apply SQLite (consumer host, from the topic)" "$(median "${applied_runs[@]}")" "${apply_rss}" \
