@@ -6,7 +6,6 @@ using System.Text;
 using Confluent.Kafka;
 using OpowerStream.Domain.Files;
 using OpowerStream.Extractor;
-using OpowerStream.Hosting;
 using OpowerStream.Kafka;
 
 namespace OpowerStream.Benchmarks.Harness;

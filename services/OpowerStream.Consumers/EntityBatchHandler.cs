@@ -5,6 +5,7 @@ using OpowerStream.Consumers.Failures;
 using OpowerStream.Consumers.Processing;
 using OpowerStream.Domain;
 using OpowerStream.Hosting;
+using OpowerStream.Kafka;
 using OpowerStream.Kafka.Consuming;
 using OpowerStream.Storage;
 

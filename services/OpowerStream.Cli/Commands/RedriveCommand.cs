@@ -4,7 +4,6 @@ using System.Text;
 using Confluent.Kafka;
 using OpowerStream.Contracts;
 using OpowerStream.Domain;
-using OpowerStream.Hosting;
 using OpowerStream.Kafka;
 using OpowerStream.Storage;
 

@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 
-namespace OpowerStream.Hosting;
+namespace OpowerStream.Kafka;
 
 /// <summary>
 /// Counts the delivery reports of a group of produced messages (a file's rows, a batch's dead

@@ -1,8 +1,7 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Options;
-using OpowerStream.Kafka;
 
-namespace OpowerStream.Hosting;
+namespace OpowerStream.Kafka;
 
 /// <summary>
 /// The process's one long-lived, idempotent producer (row events and dead letters share it); its
