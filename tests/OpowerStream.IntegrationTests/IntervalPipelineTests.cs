@@ -180,9 +180,11 @@ public sealed class IntervalPipelineTests(KafkaFixture kafka, PostgresFixture po
     {
         await using var scenario = await PipelineScenario.CreateAsync(kafka, postgres, StoreKind.Sqlite, output, "backpressure");
         scenario.Settings["Extractor:MaxConsumerLag"] = "300";
-        // Batches of 20 rows, one store transaction each, keep the consumers far behind the extractor at its first gate
-        // check (the broker no longer holds their first assignment back for 3 s, which used to guarantee that).
-        scenario.Settings["Consumers:MaxBatchSize"] = "20";
+        // The consumers hold their first batch open for 5 s, so at the extractor's first gate check (after 5,000 rows)
+        // nothing is committed yet, however fast the store is: the broker no longer delays their first assignment by
+        // 3 s, which used to guarantee the lag.
+        scenario.Settings["Consumers:MaxBatchSize"] = "100000";
+        scenario.Settings["Consumers:MaxBatchWait"] = "00:00:05";
         // 7,680 reads of one meter (one partition): more than the extractor's 5,000-row gate interval.
         var days = Enumerable.Range(0, 80).Select(d => new DateOnly(2026, 1, 1).AddDays(d).ToString("yyyyMMdd", CultureInfo.InvariantCulture));
         var rows = days.SelectMany(day => Enumerable.Range(1, 96).Select(q => Row("SP-1", day, $"{q * 15 / 60:D2}{q * 15 % 60:D2}", "1"))).ToList();
