@@ -6,9 +6,11 @@
 #   python3-avro     Apache Avro for Python, an independent interoperability peer of Apache.Avro and our codec
 #   kcat, sqlite3    baselines of the benchmark harness
 #   chromium         headless browser the tests load the HTML report in (console errors, screenshot)
+#   docker-compose   validates docker-compose.yml without a Docker engine (`docker-compose config`)
+#   prometheus       promtool checks infra/prometheus; a real server runs every dashboard query in a test
 set -euo pipefail
 
-packages=(python3-avro kcat sqlite3 chromium)
+packages=(python3-avro kcat sqlite3 chromium docker-compose prometheus)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

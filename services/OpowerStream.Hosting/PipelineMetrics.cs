@@ -27,7 +27,7 @@ public sealed class PipelineMetrics : IDisposable
         rowsRead = meter.CreateCounter<long>("opowerstream.rows.read", "{row}", "Data rows read from inbound files.");
         rowsPublished = meter.CreateCounter<long>("opowerstream.rows.published", "{row}", "Row events acknowledged by Kafka.");
         rowsApplied = meter.CreateCounter<long>("opowerstream.rows.applied", "{row}", "Valid rows applied (or superseded) in the store.");
-        rowsRejected = meter.CreateCounter<long>("opowerstream.rows.rejected", "{row}", "Rows rejected by a rule.");
+        rowsRejected = meter.CreateCounter<long>("opowerstream.rows.rejected", "{row}", "Rows rejected, by the rule they failed.");
         filesRefused = meter.CreateCounter<long>("opowerstream.files.refused", "{file}", "Inbound files refused as a whole.");
         filesDuplicate = meter.CreateCounter<long>("opowerstream.files.duplicate", "{file}", "True re-sends (a published file's name and content again) skipped.");
         batchSeconds = meter.CreateHistogram<double>("opowerstream.batch.duration", "s", "Time to validate and apply one consumer batch.",
@@ -44,7 +44,7 @@ public sealed class PipelineMetrics : IDisposable
 
     public void RowsApplied(Entity entity, long count) => rowsApplied.Add(count, Tag(entity));
 
-    public void RowsRejected(Entity entity, long count) => rowsRejected.Add(count, Tag(entity));
+    public void RowsRejected(Entity entity, string rule, long count) => rowsRejected.Add(count, Tag(entity), new KeyValuePair<string, object?>("rule", rule));
 
     public void FileRefused(string reason) => filesRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));
 

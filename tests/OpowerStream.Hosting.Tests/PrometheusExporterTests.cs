@@ -20,14 +20,14 @@ public sealed class PrometheusExporterTests : IDisposable
         metrics.RowsApplied(Entity.Interval, 40);
         metrics.RowsApplied(Entity.Interval, 2);
         metrics.RowsApplied(Entity.Rate, 4);
-        metrics.RowsRejected(Entity.Interval, 1);
+        metrics.RowsRejected(Entity.Interval, "negative_usage", 1);
 
         var text = exporter.Scrape();
 
         Assert.Contains("# TYPE opowerstream_rows_applied_total counter\n", text, StringComparison.Ordinal);
         Assert.Contains("opowerstream_rows_applied_total{entity=\"intervals\"} 42\n", text, StringComparison.Ordinal);
         Assert.Contains("opowerstream_rows_applied_total{entity=\"rates\"} 4\n", text, StringComparison.Ordinal);
-        Assert.Contains("opowerstream_rows_rejected_total{entity=\"intervals\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("opowerstream_rows_rejected_total{entity=\"intervals\",rule=\"negative_usage\"} 1\n", text, StringComparison.Ordinal);
     }
 
     [Fact]

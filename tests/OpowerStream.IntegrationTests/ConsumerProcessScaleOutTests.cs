@@ -120,7 +120,7 @@ public sealed class ConsumerProcessScaleOutTests(KafkaFixture kafka, PostgresFix
             Assert.False(process.HasExited, process.Stderr);
             var (_, metrics, _) = await GetAsync(health, "/metrics");
             var accounted = (Sample(metrics, "opowerstream_rows_applied_total{entity=\"intervals\"}") ?? 0)
-                + (Sample(metrics, "opowerstream_rows_rejected_total{entity=\"intervals\"}") ?? 0);
+                + SumOf(metrics, "opowerstream_rows_rejected_total", "entity=\"intervals\"");
             if (accounted > 0)
             {
                 return accounted;

@@ -65,7 +65,8 @@ public sealed class HealthEndpointTests(KafkaFixture kafka, PostgresFixture post
             Assert.Equal(10, Sample(metrics, "opowerstream_rows_read_total{entity=\"intervals\"}"));
             Assert.Equal(10, Sample(metrics, "opowerstream_rows_published_total{entity=\"intervals\"}"));
             Assert.Equal(8, Sample(metrics, "opowerstream_rows_applied_total{entity=\"intervals\"}"));
-            Assert.Equal(2, Sample(metrics, "opowerstream_rows_rejected_total{entity=\"intervals\"}"));
+            Assert.Equal(1, Sample(metrics, "opowerstream_rows_rejected_total{entity=\"intervals\",rule=\"invalid_enum\"}"));
+            Assert.Equal(1, Sample(metrics, "opowerstream_rows_rejected_total{entity=\"intervals\",rule=\"negative_usage\"}"));
             Assert.Contains("# TYPE opowerstream_batch_duration_seconds histogram\n", metrics, StringComparison.Ordinal);
             Assert.True(Sample(metrics, "opowerstream_batch_duration_seconds_count{entity=\"intervals\"}") >= 1);
             var lag = ServiceEndpoints.Samples(metrics, "opowerstream_consumer_lag").Where(l => l.Contains(scenario.Topics.Rows(Entity.Interval), StringComparison.Ordinal)).ToList();

@@ -72,4 +72,9 @@ internal static class ServiceEndpoints
     /// <summary>Every sample line of a family (name followed by labels), without comments.</summary>
     public static IReadOnlyList<string> Samples(string exposition, string name) =>
         exposition.Split('\n').Where(line => line.StartsWith(name + "{", StringComparison.Ordinal) || line.StartsWith(name + " ", StringComparison.Ordinal)).ToList();
+
+    /// <summary>The sum of a family's samples that carry <paramref name="label"/> (e.g. <c>entity="intervals"</c>), over its other labels.</summary>
+    public static double SumOf(string exposition, string name, string label) =>
+        Samples(exposition, name).Where(line => line.Contains(label, StringComparison.Ordinal))
+            .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
 }
