@@ -4,9 +4,10 @@ namespace OpowerStream.Kafka;
 
 /// <summary>
 /// Counts the delivery reports of a group of produced messages (a file's rows, a batch's dead
-/// letters), so the caller can tell after a flush whether every one was acknowledged.
+/// letters), so the caller can tell after a flush whether every one was acknowledged; with a
+/// <see cref="TopicProgress"/>, also how far each partition reaches, for the in-process lag gate.
 /// </summary>
-public sealed class DeliveryTracker
+public sealed class DeliveryTracker(TopicProgress? progress = null)
 {
     private long acknowledged;
     private long failed;
@@ -27,6 +28,7 @@ public sealed class DeliveryTracker
         else
         {
             Interlocked.Increment(ref acknowledged);
+            progress?.Acknowledged(report.Partition.Value, report.Offset.Value);
         }
     }
 
