@@ -55,6 +55,8 @@ rate() { awk -v r="$1" -v s="$2" 'BEGIN { printf "%.0f", r / s }'; }
 median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 larger() { awk -v a="$1" -v b="$2" 'BEGIN { print (a > b ? a : b) }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+# The rate of two stages run one after the other on the same rows: n / (n/a + n/b).
+one_after_other() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", 1 / (1 / a + 1 / b) }'; }
 slower() { awk -v a="$1" -v b="$2" 'BEGIN { print (a < b ? a : b) }'; }
 
 psql_admin() { psql -X -q -v ON_ERROR_STOP=1 -d "${PGDATABASE_ADMIN}" "$@"; }

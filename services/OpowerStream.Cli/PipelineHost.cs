@@ -21,7 +21,7 @@ public static class PipelineHost
     public static HostApplicationBuilder AddPipeline(this HostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        AddPublishGate(builder);
+        AddPublishGate<InProcessLagGate>(builder);
         builder.Services.AddExtractor(builder.Configuration);
         foreach (var entity in Enum.GetValues<Entity>())
         {
@@ -36,7 +36,7 @@ public static class PipelineHost
     public static HostApplicationBuilder AddExtractorService(this HostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        AddPublishGate(builder);
+        AddPublishGate<ConsumerLagGate>(builder);
         builder.Services.AddExtractor(builder.Configuration);
         builder.Services.AddHealthAndMetrics(builder.Configuration);
         return builder;
@@ -76,12 +76,14 @@ public static class PipelineHost
     /// <summary>
     /// Backpressure from the consumers' lag when <c>Extractor:MaxConsumerLag</c> is set: needed wherever
     /// the broker keeps little (the embedded one, or a dev-broker serving separately started services).
+    /// <see cref="InProcessLagGate"/> where the consumers share the process, <see cref="ConsumerLagGate"/> where they do not.
     /// </summary>
-    private static void AddPublishGate(HostApplicationBuilder builder)
+    private static void AddPublishGate<TGate>(HostApplicationBuilder builder)
+        where TGate : class, IPublishGate
     {
         if (int.TryParse(builder.Configuration["Extractor:MaxConsumerLag"], out var maxLag) && maxLag > 0)
         {
-            builder.Services.AddSingleton<IPublishGate, ConsumerLagGate>();
+            builder.Services.AddSingleton<IPublishGate, TGate>();
         }
     }
 }

@@ -43,7 +43,7 @@ internal sealed class EntityBatchHandler<T>(
     public async Task ApplyAsync(Batch batch, CancellationToken ct)
     {
         var processed = batch.Processed;
-        PublishDeadLetters(processed.DeadLetters, ct);
+        await PublishDeadLettersAsync(processed.DeadLetters, ct).ConfigureAwait(false);
         var storeBatch = processed.ToStoreBatch();
         await retry.ApplyAsync(c => pipeline.ApplyAsync(store, storeBatch, c), ct).ConfigureAwait(false);
         metrics.RowsApplied(pipeline.Entity, processed.Rows.Count);
@@ -60,7 +60,7 @@ internal sealed class EntityBatchHandler<T>(
         headers is null ? [] : [.. headers.Select(h => new RecordHeader(h.Key, h.GetValueBytes()))];
 
     /// <summary>Dead letters are acknowledged before the batch commits, so a reject is never only in the store.</summary>
-    private void PublishDeadLetters(List<DeadLetter> deadLetters, CancellationToken ct)
+    private async Task PublishDeadLettersAsync(List<DeadLetter> deadLetters, CancellationToken ct)
     {
         if (deadLetters.Count == 0)
         {
@@ -80,8 +80,7 @@ internal sealed class EntityBatchHandler<T>(
                 deliveries.OnDelivery, ct);
         }
 
-        producer.Producer.Flush(ct);
-        deliveries.EnsureAllAcknowledged(deadLetters.Count, deadLetterTopic);
+        await deliveries.EnsureAllAcknowledgedAsync(deadLetters.Count, deadLetterTopic, ct).ConfigureAwait(false);
     }
 
     /// <summary>The processor's batch, timed from its first record.</summary>

@@ -24,6 +24,7 @@ public sealed class EntityConsumer<T>(
     IOptions<KafkaOptions> kafkaOptions,
     IOptions<ConsumerOptions> consumerOptions,
     PipelineMetrics metrics,
+    PartitionProgress progress,
     ServiceHealth health,
     IHostApplicationLifetime lifetime,
     ILogger<EntityConsumer<T>> logger) : BackgroundService
@@ -43,7 +44,7 @@ public sealed class EntityConsumer<T>(
     private void Consume(CancellationToken ct)
     {
         var group = options.GroupId(entityName);
-        var status = new ConsumerStatus(pipeline.Entity, health.Component($"consumer:{entityName}"), metrics);
+        var status = new ConsumerStatus(pipeline.Entity, health.Component($"consumer:{entityName}"), metrics, progress);
         var handler = new EntityBatchHandler<T>(pipeline, storeHost.Store, producer, topics.DeadLetter(pipeline.Entity),
             new StoreRetry(pipeline.Entity, options, status, metrics, logger), metrics, logger);
         var loop = new KafkaBatchLoop<EntityBatchHandler<T>.Batch>(

@@ -35,6 +35,7 @@ namespace OpowerStream.Extractor;
 /// </remarks>
 public sealed class FileExtractor(
     KafkaProducerHandle producer,
+    PartitionProgress partitionProgress,
     TopicNames topics,
     StoreHost storeHost,
     Inbox inbox,
@@ -180,7 +181,7 @@ public sealed class FileExtractor(
         var serializer = RawRowSerializer.For(name.Entity);
         var keyIndex = EntityLayout.For(name.Entity).KeyIndex;
         var topic = topics.Rows(name.Entity);
-        var deliveries = new DeliveryTracker();
+        var deliveries = new DeliveryTracker(partitionProgress.For(topic));
         var lineage = options.Value.LineageHeaders ? new LineageHeaders(file.Name, name.Timestamp) : null;
         long rows = 0;
         foreach (var row in reader.ReadRowViews())

@@ -35,6 +35,7 @@ public static class ServiceCollectionExtensions
         services.AddMetrics();
         services.AddSingleton<PipelineMetrics>();
         services.AddSingleton<KafkaProducerHandle>();
+        services.AddSingleton<PartitionProgress>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ServiceHealth>();
 

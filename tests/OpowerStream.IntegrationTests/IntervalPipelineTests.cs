@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Npgsql;
 using OpowerStream.Domain;
 using OpowerStream.Storage;
 using OpowerStream.Testing;
@@ -178,24 +179,40 @@ public sealed class IntervalPipelineTests(KafkaFixture kafka, PostgresFixture po
     [Fact]
     public async Task The_extractor_waits_for_lagging_consumers_and_every_row_still_applies()
     {
-        await using var scenario = await PipelineScenario.CreateAsync(kafka, postgres, StoreKind.Sqlite, output, "backpressure");
+        await using var scenario = await PipelineScenario.CreateAsync(kafka, postgres, StoreKind.Postgres, output, "backpressure");
         scenario.Settings["Extractor:MaxConsumerLag"] = "300";
-        // The consumers hold their first batch open for 5 s, so at the extractor's first gate check (after 5,000 rows)
-        // nothing is committed yet, however fast the store is: the broker no longer delays their first assignment by
-        // 3 s, which used to guarantee the lag.
-        scenario.Settings["Consumers:MaxBatchSize"] = "100000";
-        scenario.Settings["Consumers:MaxBatchWait"] = "00:00:05";
+        // Small batches: a consumer whose apply cannot finish stops reading after two of them, so what follows stays unread.
+        scenario.Settings["Consumers:MaxBatchSize"] = "100";
         // 7,680 reads of one meter (one partition): more than the extractor's 5,000-row gate interval.
         var days = Enumerable.Range(0, 80).Select(d => new DateOnly(2026, 1, 1).AddDays(d).ToString("yyyyMMdd", CultureInfo.InvariantCulture));
         var rows = days.SelectMany(day => Enumerable.Range(1, 96).Select(q => Row("SP-1", day, $"{q * 15 / 60:D2}{q * 15 % 60:D2}", "1"))).ToList();
         scenario.Drop(IntervalFileName(15, 20260210000000), Intervals(rows));
         var log = new RecordingLoggerProvider();
 
-        var result = await scenario.RunOnceAsync(consumers: null, log);
+        // The interval table stays locked until the extractor is seen waiting: the consumers' applies block however
+        // fast the machine is, while the extractor (whose ledger is another table) publishes on.
+        await scenario.WithStoreAsync(_ => Task.FromResult(0));
+        await using var blocker = new NpgsqlConnection(StoreLocation.Parse(scenario.StoreLocation).Target);
+        await blocker.OpenAsync();
+        var locked = await blocker.BeginTransactionAsync();
+        await using (var lockIntervals = new NpgsqlCommand("LOCK TABLE intervals IN EXCLUSIVE MODE", blocker, locked))
+        {
+            await lockIntervals.ExecuteNonQueryAsync();
+        }
+
+        var run = scenario.RunOnceAsync(consumers: null, log);
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        while (!log.Messages.Any(m => m.StartsWith("Extractor waits for the consumers", StringComparison.Ordinal)))
+        {
+            Assert.True(DateTime.UtcNow < deadline && !run.IsCompleted, "The extractor never waited for the consumers whose applies were blocked.");
+            await Task.Delay(50);
+        }
+
+        await locked.RollbackAsync();
+        var result = await run;
 
         Assert.True(result.Succeeded);
         Assert.Equal(rows.Count, Lines(await scenario.IntervalsAsync()).Length);
-        Assert.Contains(log.Messages, m => m.StartsWith("Extractor waits for the consumers", StringComparison.Ordinal));
     }
 
     private sealed record IntervalEnd(string Utc, string Date, string Time, string Offset);

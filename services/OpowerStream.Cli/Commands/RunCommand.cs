@@ -80,7 +80,7 @@ internal static class RunCommand
         builder.Configuration["Kafka:BootstrapServers"] = broker.BootstrapServers;
 
         // The embedded broker keeps ~5 MB per partition: the extractor must not run further ahead of
-        // the consumers than that, and the consumers must commit often enough for the lag to show it.
+        // the consumers than that (InProcessLagGate). Frequent commits keep the committed offsets close to what is applied.
         builder.Configuration["Extractor:MaxConsumerLag"] ??= EmbeddedMaxConsumerLag;
         builder.Configuration["Kafka:Consumer:auto.commit.interval.ms"] ??= "1000";
         return broker;

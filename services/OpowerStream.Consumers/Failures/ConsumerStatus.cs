@@ -1,15 +1,17 @@
 using OpowerStream.Hosting.Health;
 using OpowerStream.Domain;
 using OpowerStream.Hosting;
+using OpowerStream.Kafka;
 using OpowerStream.Kafka.Consuming;
 
 namespace OpowerStream.Consumers.Failures;
 
 /// <summary>
-/// A consumer's health component and lag metrics, fed by its Kafka loop and its failure policy: while a
-/// permanent failure lasts, readiness names it, whatever the loop reports.
+/// A consumer's health component, lag metrics and read positions (for an extractor in the same process),
+/// fed by its Kafka loop and its failure policy: while a permanent failure lasts, readiness names it,
+/// whatever the loop reports.
 /// </summary>
-public sealed class ConsumerStatus(Entity entity, HealthComponent component, PipelineMetrics metrics) : IBatchLoopReporter
+public sealed class ConsumerStatus(Entity entity, HealthComponent component, PipelineMetrics metrics, PartitionProgress progress) : IBatchLoopReporter
 {
     private volatile string? failure;
 
@@ -31,7 +33,11 @@ public sealed class ConsumerStatus(Entity entity, HealthComponent component, Pip
 
     public void Stopped(string reason) => component.Stopped(reason);
 
-    public void Lag(string topic, int partition, long lag) => metrics.ConsumerLag(entity, topic, partition, lag);
+    public void Read(string topic, int partition, long position, long highWatermark)
+    {
+        metrics.ConsumerLag(entity, topic, partition, Math.Max(0, highWatermark - position));
+        progress.For(topic).Consumed(partition, position, highWatermark);
+    }
 
     public void Released(string topic, IReadOnlyList<int> partitions) => metrics.PartitionsReleased(entity, topic, partitions);
 

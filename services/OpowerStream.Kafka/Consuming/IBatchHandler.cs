@@ -29,8 +29,8 @@ public interface IBatchLoopReporter
 
     void Stopped(string reason);
 
-    /// <summary>Records not yet consumed on a partition the instance owns.</summary>
-    void Lag(string topic, int partition, long lag);
+    /// <summary>Where the instance reads a partition it owns, and the partition's end (high watermark) at its last fetch.</summary>
+    void Read(string topic, int partition, long position, long highWatermark);
 
     /// <summary>Partitions that moved to another member: their lag is no longer this instance's to report.</summary>
     void Released(string topic, IReadOnlyList<int> partitions);

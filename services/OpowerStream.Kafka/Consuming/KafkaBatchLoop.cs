@@ -142,7 +142,7 @@ public sealed class KafkaBatchLoop<TBatch>(
             var position = consumer.Position(partition);
             if (high != Offset.Unset && position != Offset.Unset)
             {
-                reporter.Lag(partition.Topic, partition.Partition.Value, Math.Max(0, high.Value - position.Value));
+                reporter.Read(partition.Topic, partition.Partition.Value, position.Value, high.Value);
             }
         }
     }

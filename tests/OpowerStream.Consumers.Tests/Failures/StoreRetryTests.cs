@@ -7,6 +7,7 @@ using OpowerStream.Consumers.Failures;
 using OpowerStream.Domain;
 using OpowerStream.Hosting;
 using OpowerStream.Hosting.Health;
+using OpowerStream.Kafka;
 
 namespace OpowerStream.Consumers.Tests.Failures;
 
@@ -25,7 +26,7 @@ public sealed class StoreRetryTests : IDisposable
     public StoreRetryTests()
     {
         metrics = new PipelineMetrics(services.GetRequiredService<IMeterFactory>());
-        status = new ConsumerStatus(Entity.Interval, health.Component("consumer:intervals"), metrics);
+        status = new ConsumerStatus(Entity.Interval, health.Component("consumer:intervals"), metrics, new PartitionProgress());
         listener.InstrumentPublished = (instrument, l) =>
         {
             if (instrument.Name == "opowerstream.consumer.permanent_failures")
