@@ -47,7 +47,11 @@ internal sealed class EntityBatchHandler<T>(
         var storeBatch = processed.ToStoreBatch();
         await retry.ApplyAsync(c => pipeline.ApplyAsync(store, storeBatch, c), ct).ConfigureAwait(false);
         metrics.RowsApplied(pipeline.Entity, processed.Rows.Count);
-        metrics.RowsRejected(pipeline.Entity, processed.Rejects.Count);
+        foreach (var rule in processed.Rejects.CountBy(r => r.Rule))
+        {
+            metrics.RowsRejected(pipeline.Entity, rule.Key, rule.Value);
+        }
+
         metrics.BatchApplied(pipeline.Entity, batch.Stopwatch.Elapsed);
         Log.BatchApplied(logger, entityName, processed.Rows.Count, processed.Rejects.Count, batch.Stopwatch.ElapsedMilliseconds);
     }

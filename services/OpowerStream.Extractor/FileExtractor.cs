@@ -142,10 +142,12 @@ public sealed class FileExtractor(
             await PublishFileEventAsync(
                 NewEvent(FileEventKind.FileCompleted, file, name, sha256) with { RowsRead = rows, RowsPublished = rows },
                 wait: true, ct).ConfigureAwait(false);
+            var completed = DateTimeOffset.UtcNow;
             await store.RecordFileAsync(
-                ledger with { Status = FileStatus.Published, RowsRead = rows, RowsPublished = rows, CompletedAt = DateTimeOffset.UtcNow },
+                ledger with { Status = FileStatus.Published, RowsRead = rows, RowsPublished = rows, CompletedAt = completed },
                 ct).ConfigureAwait(false);
             inbox.MarkProcessed(file);
+            metrics.FileCompleted(name.Entity, completed);
             Log.FilePublished(logger, file.Name, entity, rows, stopwatch.ElapsedMilliseconds);
             return new FileOutcome(file.Name, FileOutcomeKind.Published, rows);
         }

@@ -1,11 +1,13 @@
 using Microsoft.Extensions.Configuration;
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Diagnostics.Metrics;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OpowerStream.Hosting.Health;
-using OpowerStream.Hosting.Metrics;
 using OpowerStream.Kafka;
 
 namespace OpowerStream.Hosting;
@@ -32,7 +34,7 @@ public static class ServiceCollectionExtensions
 
         services.AddSingleton(sp => new TopicNames(sp.GetRequiredService<IOptions<KafkaOptions>>().Value.TopicPrefix));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<UtilityOptions>>().Value.ToValidationSettings());
-        services.AddMetrics();
+        services.AddTelemetry(configuration);
         services.AddSingleton<PipelineMetrics>();
         services.AddSingleton<KafkaProducerHandle>();
         services.TryAddSingleton(TimeProvider.System);
@@ -62,11 +64,50 @@ public static class ServiceCollectionExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ServiceHealth>();
-        services.AddMetrics();
-        services.AddSingleton(sp => new PrometheusExporter(sp.GetRequiredService<IMeterFactory>(), [PipelineMetrics.MeterName]));
+        services.AddTelemetry(configuration);
         services.AddSingleton<HealthEndpoint>();
         // Hosted services start in registration order and stop in reverse: first in, last out.
         services.Insert(0, ServiceDescriptor.Singleton<IHostedService>(sp => sp.GetRequiredService<HealthEndpoint>()));
         return services;
     }
+
+    /// <summary>
+    /// OpenTelemetry for the host: a meter provider with the pipeline's meter (only the meters this host's
+    /// <see cref="IMeterFactory"/> created, so two hosts in one process never mix their numbers), the .NET
+    /// runtime and process instrumentation and the Prometheus exporter behind <c>/metrics</c>.
+    /// </summary>
+    private static IServiceCollection AddTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (services.Any(d => d.ServiceType == typeof(TelemetryMarker)))
+        {
+            return services;
+        }
+
+        services.AddSingleton<TelemetryMarker>();
+        services.AddMetrics(metrics => metrics.EnableMetrics(PipelineMetrics.MeterName, instrumentName: null, listenerName: null, MeterScope.Local));
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource =>
+            {
+                if (string.IsNullOrEmpty(configuration["OTEL_SERVICE_NAME"]))
+                {
+                    resource.AddService(DefaultServiceName);
+                }
+            })
+            .WithMetrics(metrics => metrics
+                .AddRuntimeInstrumentation()
+                .AddProcessInstrumentation()
+                .AddPrometheusExporter(prometheus =>
+                {
+                    // Every scrape sees the numbers of that moment; series keep today's label sets (no otel_scope_* labels).
+                    prometheus.ScrapeResponseCacheDurationMilliseconds = 0;
+                    prometheus.ScopeInfoEnabled = false;
+                }));
+        return services;
+    }
+
+    /// <summary>The resource's <c>service.name</c> unless <c>OTEL_SERVICE_NAME</c> says otherwise.</summary>
+    public const string DefaultServiceName = "opowerstream";
+
+    /// <summary>Marks a service collection whose telemetry is registered.</summary>
+    private sealed class TelemetryMarker;
 }
