@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Diagnostics.Metrics;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -74,7 +75,9 @@ public static class ServiceCollectionExtensions
     /// <summary>
     /// OpenTelemetry for the host: a meter provider with the pipeline's meter (only the meters this host's
     /// <see cref="IMeterFactory"/> created, so two hosts in one process never mix their numbers), the .NET
-    /// runtime and process instrumentation and the Prometheus exporter behind <c>/metrics</c>.
+    /// runtime and process instrumentation and the Prometheus exporter behind <c>/metrics</c>; and, when an OTLP
+    /// endpoint is configured (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c> or <c>OTEL_EXPORTER_OTLP_TRACES_ENDPOINT</c>), a
+    /// tracer provider exporting the pipeline's spans there. The exporter reads the other <c>OTEL_*</c> settings itself.
     /// </summary>
     private static IServiceCollection AddTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
@@ -85,7 +88,7 @@ public static class ServiceCollectionExtensions
 
         services.AddSingleton<TelemetryMarker>();
         services.AddMetrics(metrics => metrics.EnableMetrics(PipelineMetrics.MeterName, instrumentName: null, listenerName: null, MeterScope.Local));
-        services.AddOpenTelemetry()
+        var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource =>
             {
                 if (string.IsNullOrEmpty(configuration["OTEL_SERVICE_NAME"]))
@@ -102,11 +105,20 @@ public static class ServiceCollectionExtensions
                     prometheus.ScrapeResponseCacheDurationMilliseconds = 0;
                     prometheus.ScopeInfoEnabled = false;
                 }));
+        if (OtlpEndpointConfigured(configuration))
+        {
+            telemetry.WithTracing(tracing => tracing.AddSource(PipelineTracing.SourceName).AddOtlpExporter());
+        }
+
         return services;
     }
 
     /// <summary>The resource's <c>service.name</c> unless <c>OTEL_SERVICE_NAME</c> says otherwise.</summary>
     public const string DefaultServiceName = "opowerstream";
+
+    private static bool OtlpEndpointConfigured(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])
+        || !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"]);
 
     /// <summary>Marks a service collection whose telemetry is registered.</summary>
     private sealed class TelemetryMarker;
