@@ -45,13 +45,8 @@ public sealed class PipelineMetrics : IDisposable
             "When the extractor last completed a file (every row acknowledged by Kafka), in Unix seconds.");
         inboxFiles = meter.CreateGauge<int>("opowerstream.inbox.files", "{file}",
             "Files in the inbox as of the extractor's last look: waiting, or in progress.");
-        var build = BuildInfo.Current;
-        meter.CreateObservableGauge("opowerstream.build.info", () => new Measurement<int>(1,
-            new KeyValuePair<string, object?>("version", build.Version),
-            new KeyValuePair<string, object?>("librdkafka", build.LibRdKafka),
-            new KeyValuePair<string, object?>("confluent_kafka", build.ConfluentKafka),
-            new KeyValuePair<string, object?>("avro", build.ApacheAvro)),
-            unit: null, "Always 1: the versions of this build and of the Kafka and Avro libraries it runs on, as labels.");
+        meter.CreateObservableGauge("opowerstream.build.info", ObserveBuild, unit: null,
+            "Always 1: the versions of this build and of the Kafka and Avro libraries it runs on, as labels.");
     }
 
     public void RowsRead(Entity entity, long count) => rowsRead.Add(count, Tag(entity));
@@ -101,6 +96,17 @@ public sealed class PipelineMetrics : IDisposable
             new KeyValuePair<string, object?>("entity", p.Key.Entity),
             new KeyValuePair<string, object?>("topic", p.Key.Topic),
             new KeyValuePair<string, object?>("partition", p.Key.Partition)));
+
+    // Read at the first scrape, not at construction: it loads the native librdkafka.
+    private static Measurement<int> ObserveBuild()
+    {
+        var build = BuildInfo.Current;
+        return new Measurement<int>(1,
+            new KeyValuePair<string, object?>("version", build.Version),
+            new KeyValuePair<string, object?>("librdkafka", build.LibRdKafka),
+            new KeyValuePair<string, object?>("confluent_kafka", build.ConfluentKafka),
+            new KeyValuePair<string, object?>("avro", build.ApacheAvro));
+    }
 
     private static KeyValuePair<string, object?> Tag(Entity entity) => new("entity", entity.Name());
 }

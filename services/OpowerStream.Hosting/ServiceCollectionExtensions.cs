@@ -1,13 +1,13 @@
-using Microsoft.Extensions.Configuration;
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.Metrics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 using OpowerStream.Hosting.Health;
 using OpowerStream.Kafka;
 
@@ -15,6 +15,9 @@ namespace OpowerStream.Hosting;
 
 public static class ServiceCollectionExtensions
 {
+    /// <summary>The resource's <c>service.name</c> unless <c>OTEL_SERVICE_NAME</c> says otherwise.</summary>
+    public const string DefaultServiceName = "opowerstream";
+
     /// <summary>
     /// Options (bound from configuration and validated at start), the store, topics, the producer and
     /// metrics: what the extractor and every consumer need. Safe to call more than once.
@@ -112,9 +115,6 @@ public static class ServiceCollectionExtensions
 
         return services;
     }
-
-    /// <summary>The resource's <c>service.name</c> unless <c>OTEL_SERVICE_NAME</c> says otherwise.</summary>
-    public const string DefaultServiceName = "opowerstream";
 
     private static bool OtlpEndpointConfigured(IConfiguration configuration) =>
         !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])
