@@ -114,6 +114,26 @@ public sealed class MetricsExpositionTests
     }
 
     [Fact]
+    public async Task The_OpenMetrics_format_a_Prometheus_server_asks_for_has_the_same_series()
+    {
+        await using var service = await StartAsync();
+        service.Metrics.RowsApplied(Entity.Interval, 7);
+        service.Metrics.BatchApplied(Entity.Interval, TimeSpan.FromMilliseconds(3));
+        service.Metrics.FileCompleted(Entity.Interval, DateTimeOffset.FromUnixTimeSeconds(1_780_000_000));
+        service.Metrics.InboxFiles(waiting: 2, inProgress: 0);
+
+        // What Prometheus 2.x and 3.x send by default.
+        var text = await service.ScrapeAsync("application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.1");
+
+        Assert.EndsWith("# EOF\n", text, StringComparison.Ordinal);
+        Assert.Equal(7, Sample(text, "opowerstream_rows_applied_total{entity=\"intervals\"}"));
+        Assert.Equal(1, Sample(text, "opowerstream_batch_duration_seconds_bucket{entity=\"intervals\",le=\"0.005\"}"));
+        Assert.Equal(1_780_000_000, Sample(text, "opowerstream_last_file_completed_timestamp_seconds{entity=\"intervals\"}"));
+        Assert.Equal(2, Sample(text, "opowerstream_inbox_files{state=\"waiting\"}"));
+        Assert.Single(Samples(text, "opowerstream_build_info"));
+    }
+
+    [Fact]
     public async Task Each_host_exposes_only_its_own_meters()
     {
         await using var mine = await StartAsync();
@@ -136,9 +156,15 @@ public sealed class MetricsExpositionTests
     {
         public PipelineMetrics Metrics { get; } = host.Services.GetRequiredService<PipelineMetrics>();
 
-        public async Task<string> ScrapeAsync()
+        public async Task<string> ScrapeAsync(string? accept = null)
         {
-            using var response = await Http.GetAsync(new Uri(host.Services.GetRequiredService<HealthEndpoint>().Address!, "/metrics"));
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(host.Services.GetRequiredService<HealthEndpoint>().Address!, "/metrics"));
+            if (accept is not null)
+            {
+                request.Headers.TryAddWithoutValidation("Accept", accept);
+            }
+
+            using var response = await Http.SendAsync(request);
             response.EnsureSuccessStatusCode();
             return await response.Content.ReadAsStringAsync();
         }
