@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
-using System.Reflection;
-using OpowerStream.Kafka.Native;
+using OpowerStream.Hosting;
 
 namespace OpowerStream.Cli;
 
@@ -11,13 +10,17 @@ namespace OpowerStream.Cli;
 /// </summary>
 internal sealed class ProductVersions : SynchronousCommandLineAction
 {
-    public static IReadOnlyList<string> Lines() =>
-    [
-        $"opower-stream {InformationalVersion(typeof(ProductVersions).Assembly)}",
-        $"librdkafka {BundledLibRdKafka.Version} ({BundledLibRdKafka.Path})",
-        $"Confluent.Kafka {InformationalVersion(typeof(Confluent.Kafka.Library).Assembly)}",
-        $"Apache.Avro {InformationalVersion(typeof(Avro.Schema).Assembly)}",
-    ];
+    public static IReadOnlyList<string> Lines()
+    {
+        var build = BuildInfo.Current;
+        return
+        [
+            $"opower-stream {build.Version}",
+            $"librdkafka {build.LibRdKafka} ({build.LibRdKafkaPath})",
+            $"Confluent.Kafka {build.ConfluentKafka}",
+            $"Apache.Avro {build.ApacheAvro}",
+        ];
+    }
 
     public override int Invoke(ParseResult parseResult)
     {
@@ -28,14 +31,5 @@ internal sealed class ProductVersions : SynchronousCommandLineAction
         }
 
         return 0;
-    }
-
-    private static string InformationalVersion(Assembly assembly)
-    {
-        var version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
-            ?? assembly.GetName().Version?.ToString(3)
-            ?? "unknown";
-        // The SDK appends "+<commit>" to informational versions; the commit is not the version.
-        return version.Split('+')[0];
     }
 }

@@ -43,9 +43,20 @@ internal sealed class EntityBatchHandler<T>(
     public async Task ApplyAsync(Batch batch, CancellationToken ct)
     {
         var processed = batch.Processed;
-        await PublishDeadLettersAsync(processed.DeadLetters, ct).ConfigureAwait(false);
-        var storeBatch = processed.ToStoreBatch();
-        await retry.ApplyAsync(c => pipeline.ApplyAsync(store, storeBatch, c), ct).ConfigureAwait(false);
+        using var span = StartSpan(batch);
+        try
+        {
+            await PublishDeadLettersAsync(processed.DeadLetters, ct).ConfigureAwait(false);
+            var storeBatch = processed.ToStoreBatch();
+            await retry.ApplyAsync(c => pipeline.ApplyAsync(store, storeBatch, c), ct).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, e.Message);
+            throw;
+        }
+
+        span?.SetTag("opowerstream.rows.applied", processed.Rows.Count).SetTag("opowerstream.rows.rejected", processed.Rejects.Count);
         metrics.RowsApplied(pipeline.Entity, processed.Rows.Count);
         foreach (var rule in processed.Rejects.CountBy(r => r.Rule))
         {
@@ -54,6 +65,28 @@ internal sealed class EntityBatchHandler<T>(
 
         metrics.BatchApplied(pipeline.Entity, batch.Stopwatch.Elapsed);
         Log.BatchApplied(logger, entityName, processed.Rows.Count, processed.Rejects.Count, batch.Stopwatch.ElapsedMilliseconds);
+    }
+
+    /// <summary>
+    /// The batch's span, from its first record to its commit, linked to the span of each file whose row events
+    /// it holds: a batch mixes files and a file spans batches, so links, not parents. Null when nobody listens.
+    /// </summary>
+    private Activity? StartSpan(Batch batch)
+    {
+        if (!PipelineTracing.Source.HasListeners())
+        {
+            return null;
+        }
+
+        var processed = batch.Processed;
+        var links = processed.FileTraces.Values.Select(context => new ActivityLink(context));
+        var span = PipelineTracing.Source.StartActivity(PipelineTracing.BatchSpan, ActivityKind.Consumer, parentContext: default,
+            tags: null, links, batch.Started);
+        span?.SetTag("opowerstream.entity", entityName)
+            .SetTag("messaging.system", "kafka")
+            .SetTag("messaging.operation.type", "process")
+            .SetTag("messaging.batch.message_count", processed.Records);
+        return span;
     }
 
     private static List<RecordHeader> HeadersOf(Headers? headers) =>
@@ -89,5 +122,7 @@ internal sealed class EntityBatchHandler<T>(
         public ProcessedBatch<T> Processed { get; } = processed;
 
         public Stopwatch Stopwatch { get; } = Stopwatch.StartNew();
+
+        public DateTimeOffset Started { get; } = DateTimeOffset.UtcNow;
     }
 }

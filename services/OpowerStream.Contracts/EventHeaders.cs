@@ -18,6 +18,12 @@ public static class EventHeaders
     /// <summary>Which content of a re-sent file name the row belongs to.</summary>
     public const string ContentGeneration = "opower.content_generation";
 
+    /// <summary>
+    /// The W3C trace context (<c>00-&lt;trace-id&gt;-&lt;span-id&gt;-&lt;flags&gt;</c>) of the file span that
+    /// published the row event; sent with the lineage headers.
+    /// </summary>
+    public const string TraceParent = "traceparent";
+
     /// <summary>On a row event re-published from the rejects by <c>redrive</c>: it was counted once already.</summary>
     public const string Redrive = "opowerstream.redrive";
 

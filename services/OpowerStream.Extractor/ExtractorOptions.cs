@@ -58,6 +58,13 @@ public sealed class ExtractorOptions
     public bool LineageHeaders { get; set; } = true;
 
     /// <summary>
+    /// With the lineage headers, send the file's trace context as a W3C <c>traceparent</c> header on each row
+    /// event, so a consumer's batch span links to the file span (and any tracer downstream joins the file's
+    /// trace). Its cost is measured in benchmarks/README.md; off sends the lineage headers alone.
+    /// </summary>
+    public bool TraceParentHeader { get; set; } = true;
+
+    /// <summary>
     /// Process the files present at start, then stop watching (the <c>run --once</c> mode). It waits for
     /// files that are not yet complete; in <see cref="FileCompleteness.DoneMarker"/> mode it leaves files
     /// without a marker where they are.

@@ -24,6 +24,7 @@ public sealed class ExtractorService(
     IOptions<ExtractorOptions> options,
     TimeProvider time,
     ServiceHealth health,
+    PipelineMetrics metrics,
     ILogger<ExtractorService> logger) : BackgroundService
 {
     /// <summary>The extractor's part in the health endpoints; the file loop beats it too, so a long file never looks stalled.</summary>
@@ -66,17 +67,25 @@ public sealed class ExtractorService(
                 var candidates = inbox.ReadyFiles().Where(f => !handled.Contains(f.Name)).ToList();
                 var (complete, nextCheck) = completeness.Check(candidates);
                 var failed = false;
+                var waiting = candidates.Count;
                 foreach (var file in InApplyOrder(complete))
                 {
+                    metrics.InboxFiles(--waiting, inProgress: 1);
                     var outcome = await ExtractOrKeepAsync(file, ct).ConfigureAwait(false);
                     run.Record(outcome);
-                    failed |= outcome.Kind == FileOutcomeKind.Failed;
+                    if (outcome.Kind == FileOutcomeKind.Failed)
+                    {
+                        failed = true;
+                        waiting++; // it stays in the inbox for the next scan
+                    }
+
                     if (settings.Once)
                     {
                         handled.Add(file.Name);
                     }
                 }
 
+                metrics.InboxFiles(waiting, inProgress: 0);
                 if (settings.Once && complete.Count == 0 && nextCheck is null)
                 {
                     status.Finished("every file present was handled (--once)");

@@ -60,24 +60,28 @@ public sealed class FileExtractor(
     public async Task<FileOutcome> ExtractAsync(FileInfo file, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(file);
+        using var span = PipelineTracing.Source.StartActivity(PipelineTracing.FileSpan, ActivityKind.Producer);
+        span?.SetTag("opowerstream.file", file.Name);
         var size = file.Length;
         var stopwatch = Stopwatch.StartNew();
         FileOutcome outcome;
         try
         {
-            outcome = await ExtractFileAsync(file, ct).ConfigureAwait(false);
+            outcome = await ExtractFileAsync(file, PipelineTracing.FileContext(span), span, ct).ConfigureAwait(false);
         }
         catch (Exception e)
         {
+            span?.SetStatus(ActivityStatusCode.Error, e.Message).SetTag("opowerstream.outcome", "failed");
             progress.FileFinished(new FileOutcome(file.Name, FileOutcomeKind.Failed, 0, e.Message), size, stopwatch.Elapsed);
             throw;
         }
 
+        span?.SetTag("opowerstream.outcome", outcome.Kind.ToString().ToLowerInvariant());
         progress.FileFinished(outcome, size, stopwatch.Elapsed);
         return outcome;
     }
 
-    private async Task<FileOutcome> ExtractFileAsync(FileInfo file, CancellationToken ct)
+    private async Task<FileOutcome> ExtractFileAsync(FileInfo file, ActivityContext trace, Activity? span, CancellationToken ct)
     {
         var started = DateTimeOffset.UtcNow;
         var sha256 = await Sha256Async(file, ct).ConfigureAwait(false);
@@ -91,6 +95,7 @@ public sealed class FileExtractor(
 
         var store = storeHost.Store;
         var entity = name.Entity.Name();
+        span?.SetTag("opowerstream.entity", entity);
         var known = await store.FindFilesAsync(file.Name, sha256, ct).ConfigureAwait(false);
         var sameName = known.FirstOrDefault(f => f.FileName == file.Name);
         if (sameName is { Status: FileStatus.Published } && sameName.Sha256 == sha256 && !options.Value.Reprocess)
@@ -139,14 +144,17 @@ public sealed class FileExtractor(
                     new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, ReadBufferBytes, FileOptions.SequentialScan), name);
             }
 
-            var rows = await PublishAsync(file, name, ledger.ContentGeneration, ct).ConfigureAwait(false);
+            var rows = await PublishAsync(file, name, ledger.ContentGeneration, trace, ct).ConfigureAwait(false);
+            span?.SetTag("opowerstream.rows", rows);
             await PublishFileEventAsync(
                 NewEvent(FileEventKind.FileCompleted, file, name, sha256) with { RowsRead = rows, RowsPublished = rows },
                 wait: true, ct).ConfigureAwait(false);
+            var completed = DateTimeOffset.UtcNow;
             await store.RecordFileAsync(
-                ledger with { Status = FileStatus.Published, RowsRead = rows, RowsPublished = rows, CompletedAt = DateTimeOffset.UtcNow },
+                ledger with { Status = FileStatus.Published, RowsRead = rows, RowsPublished = rows, CompletedAt = completed },
                 ct).ConfigureAwait(false);
             inbox.MarkProcessed(file);
+            metrics.FileCompleted(name.Entity, completed);
             Log.FilePublished(logger, file.Name, entity, rows, stopwatch.ElapsedMilliseconds);
             return new FileOutcome(file.Name, FileOutcomeKind.Published, rows);
         }
@@ -168,7 +176,7 @@ public sealed class FileExtractor(
         return new FileOutcome(file.Name, FileOutcomeKind.Duplicate, 0, detail);
     }
 
-    private async Task<long> PublishAsync(FileInfo file, InboundFileName name, int contentGeneration, CancellationToken ct)
+    private async Task<long> PublishAsync(FileInfo file, InboundFileName name, int contentGeneration, ActivityContext trace, CancellationToken ct)
     {
         using var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read,
             ReadBufferBytes, FileOptions.SequentialScan);
@@ -182,7 +190,10 @@ public sealed class FileExtractor(
         var keyIndex = EntityLayout.For(name.Entity).KeyIndex;
         var topic = topics.Rows(name.Entity);
         var deliveries = new DeliveryTracker(partitionProgress.For(topic));
-        var lineage = options.Value.LineageHeaders ? new LineageHeaders(file.Name, name.Timestamp) : null;
+        var settings = options.Value;
+        var lineage = settings.LineageHeaders
+            ? new LineageHeaders(file.Name, name.Timestamp, settings.TraceParentHeader ? PipelineTracing.TraceParent(trace) : null)
+            : null;
         long rows = 0;
         foreach (var row in reader.ReadRowViews())
         {
@@ -266,13 +277,15 @@ public sealed class FileExtractor(
     }
 
     /// <summary>
-    /// A row event's lineage as Kafka headers. The file, its timestamp and the content generation are
-    /// encoded once per file and shared by every row's headers; only the line is encoded per row (ASCII decimal).
+    /// A row event's lineage as Kafka headers. The file, its timestamp, the file's <c>traceparent</c> and the
+    /// content generation are encoded once per file and shared by every row's headers; only the line is
+    /// encoded per row (ASCII decimal).
     /// </summary>
-    private sealed class LineageHeaders(string fileName, long fileTimestamp)
+    private sealed class LineageHeaders(string fileName, long fileTimestamp, byte[]? traceParent)
     {
         private readonly Header file = new(FileHeader, Encoding.UTF8.GetBytes(fileName));
         private readonly Header timestamp = new(FileTimestampHeader, Encoding.ASCII.GetBytes(fileTimestamp.ToString(CultureInfo.InvariantCulture)));
+        private readonly Header? trace = traceParent is null ? null : new(EventHeaders.TraceParent, traceParent);
         private Header? contentGeneration;
         private int contentGenerationValue;
 
@@ -280,7 +293,13 @@ public sealed class FileExtractor(
         {
             Span<byte> digits = stackalloc byte[20];
             Utf8Formatter.TryFormat(lineage.Line, digits, out var written);
-            return [file, timestamp, new Header(LineHeader, digits[..written].ToArray()), ContentGeneration(lineage.ContentGeneration)];
+            Headers headers = [file, timestamp, new Header(LineHeader, digits[..written].ToArray()), ContentGeneration(lineage.ContentGeneration)];
+            if (trace is not null)
+            {
+                headers.Add(trace);
+            }
+
+            return headers;
         }
 
         // Taken from each row's lineage, so header and event cannot disagree; built again only when it changes.

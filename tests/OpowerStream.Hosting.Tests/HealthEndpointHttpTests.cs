@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpowerStream.Domain;
 using OpowerStream.Hosting.Health;
-using OpowerStream.Hosting.Metrics;
 
 namespace OpowerStream.Hosting.Tests;
 
@@ -42,8 +41,8 @@ public sealed class HealthEndpointHttpTests
 
             host.Services.GetRequiredService<PipelineMetrics>().RowsApplied(Entity.Rate, 3);
             using var response = await Http.GetAsync(new Uri(endpoint, "/metrics"));
-            Assert.Equal(PrometheusText.ContentType, response.Content.Headers.ContentType?.ToString());
-            Assert.Contains("opowerstream_rows_applied_total{entity=\"rates\"} 3\n", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(3, OpowerStream.Testing.PrometheusExposition.Sample(await response.Content.ReadAsStringAsync(), "opowerstream_rows_applied_total{entity=\"rates\"}"));
         }
         finally
         {
@@ -68,7 +67,7 @@ public sealed class HealthEndpointHttpTests
         Assert.Contains("Health:Address must be an IP address", refused.Message, StringComparison.Ordinal);
     }
 
-    private static IHost Build(params (string Key, string Value)[] settings)
+    internal static IHost Build(params (string Key, string Value)[] settings)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)));

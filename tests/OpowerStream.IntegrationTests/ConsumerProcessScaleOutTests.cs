@@ -10,6 +10,7 @@ using OpowerStream.Testing;
 using Xunit.Abstractions;
 using static OpowerStream.IntegrationTests.ConsumerProcesses;
 using static OpowerStream.IntegrationTests.ServiceEndpoints;
+using static OpowerStream.Testing.PrometheusExposition;
 using static OpowerStream.IntegrationTests.TestFiles;
 
 namespace OpowerStream.IntegrationTests;
@@ -120,7 +121,7 @@ public sealed class ConsumerProcessScaleOutTests(KafkaFixture kafka, PostgresFix
             Assert.False(process.HasExited, process.Stderr);
             var (_, metrics, _) = await GetAsync(health, "/metrics");
             var accounted = (Sample(metrics, "opowerstream_rows_applied_total{entity=\"intervals\"}") ?? 0)
-                + SumOf(metrics, "opowerstream_rows_rejected_total", "entity=\"intervals\"");
+                + Sum(metrics, "opowerstream_rows_rejected_total", "entity=\"intervals\"");
             if (accounted > 0)
             {
                 return accounted;

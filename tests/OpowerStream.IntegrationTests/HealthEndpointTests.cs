@@ -6,11 +6,11 @@ using OpowerStream.Domain;
 using OpowerStream.Extractor;
 using OpowerStream.Hosting;
 using OpowerStream.Hosting.Health;
-using OpowerStream.Hosting.Metrics;
 using OpowerStream.Storage;
 using OpowerStream.Testing;
 using Xunit.Abstractions;
 using static OpowerStream.IntegrationTests.ServiceEndpoints;
+using static OpowerStream.Testing.PrometheusExposition;
 using static OpowerStream.IntegrationTests.TestFiles;
 
 namespace OpowerStream.IntegrationTests;
@@ -61,7 +61,7 @@ public sealed class HealthEndpointTests(KafkaFixture kafka, PostgresFixture post
             var (status, metrics, contentType) = await GetAsync(endpoint, "/metrics");
             output.WriteLine(metrics);
             Assert.Equal(HttpStatusCode.OK, status);
-            Assert.Equal(PrometheusText.ContentType, contentType);
+            Assert.StartsWith("text/plain", contentType, StringComparison.Ordinal);
             Assert.Equal(10, Sample(metrics, "opowerstream_rows_read_total{entity=\"intervals\"}"));
             Assert.Equal(10, Sample(metrics, "opowerstream_rows_published_total{entity=\"intervals\"}"));
             Assert.Equal(8, Sample(metrics, "opowerstream_rows_applied_total{entity=\"intervals\"}"));
@@ -69,9 +69,13 @@ public sealed class HealthEndpointTests(KafkaFixture kafka, PostgresFixture post
             Assert.Equal(1, Sample(metrics, "opowerstream_rows_rejected_total{entity=\"intervals\",rule=\"negative_usage\"}"));
             Assert.Contains("# TYPE opowerstream_batch_duration_seconds histogram\n", metrics, StringComparison.Ordinal);
             Assert.True(Sample(metrics, "opowerstream_batch_duration_seconds_count{entity=\"intervals\"}") >= 1);
-            var lag = ServiceEndpoints.Samples(metrics, "opowerstream_consumer_lag").Where(l => l.Contains(scenario.Topics.Rows(Entity.Interval), StringComparison.Ordinal)).ToList();
+            var lag = PrometheusExposition.Samples(metrics, "opowerstream_consumer_lag").Where(l => l.Contains(scenario.Topics.Rows(Entity.Interval), StringComparison.Ordinal)).ToList();
             Assert.NotEmpty(lag);
-            Assert.All(lag, line => Assert.EndsWith("} 0", line, StringComparison.Ordinal));
+            Assert.All(lag, line => Assert.Equal(0, Value(line)));
+            Assert.InRange(Sample(metrics, "opowerstream_last_file_completed_timestamp_seconds{entity=\"intervals\"}")!.Value,
+                DateTimeOffset.UtcNow.AddMinutes(-2).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);
+            Assert.Equal(0, Sample(metrics, "opowerstream_inbox_files{state=\"waiting\"}"));
+            Assert.Equal(0, Sample(metrics, "opowerstream_inbox_files{state=\"in_progress\"}"));
 
             Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(endpoint, "/nothing")).Status);
         }
@@ -101,7 +105,7 @@ public sealed class HealthEndpointTests(KafkaFixture kafka, PostgresFixture post
 
             var (_, metrics, _) = await GetAsync(host.Services.GetRequiredService<HealthEndpoint>().Address!, "/metrics");
             Assert.Equal(1, Sample(metrics, "opowerstream_files_duplicate_total{entity=\"rates\"}"));
-            Assert.Empty(ServiceEndpoints.Samples(metrics, "opowerstream_files_refused_total"));
+            Assert.Empty(PrometheusExposition.Samples(metrics, "opowerstream_files_refused_total"));
         }
         finally
         {

@@ -54,27 +54,4 @@ internal static class ServiceEndpoints
 
         throw new TimeoutException($"{service} not ready within {timeout}; last answer {last}\n{process?.Stdout}\n{process?.Stderr}");
     }
-
-    /// <summary>The value of one sample line, e.g. <c>opowerstream_rows_applied_total{entity="intervals"}</c>; null when absent.</summary>
-    public static double? Sample(string exposition, string series)
-    {
-        foreach (var line in exposition.Split('\n'))
-        {
-            if (line.StartsWith(series + " ", StringComparison.Ordinal))
-            {
-                return double.Parse(line[(series.Length + 1)..], CultureInfo.InvariantCulture);
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>Every sample line of a family (name followed by labels), without comments.</summary>
-    public static IReadOnlyList<string> Samples(string exposition, string name) =>
-        exposition.Split('\n').Where(line => line.StartsWith(name + "{", StringComparison.Ordinal) || line.StartsWith(name + " ", StringComparison.Ordinal)).ToList();
-
-    /// <summary>The sum of a family's samples that carry <paramref name="label"/> (e.g. <c>entity="intervals"</c>), over its other labels.</summary>
-    public static double SumOf(string exposition, string name, string label) =>
-        Samples(exposition, name).Where(line => line.Contains(label, StringComparison.Ordinal))
-            .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
 }

@@ -13,6 +13,20 @@ public sealed record ConsumedRecord(
     IReadOnlyList<RecordHeader> Headers)
 {
     public bool HasHeader(string name) => Headers.Any(h => h.Name == name);
+
+    /// <summary>The value of the first header called <paramref name="name"/>; null when there is none.</summary>
+    public byte[]? Header(string name)
+    {
+        foreach (var header in Headers)
+        {
+            if (header.Name == name)
+            {
+                return header.Value;
+            }
+        }
+
+        return null;
+    }
 }
 
 /// <summary>A dead letter ready to publish: the original key, the <c>RejectedRowEvent</c> value and its context headers.</summary>

@@ -4,6 +4,7 @@ using OpowerStream.Contracts;
 using OpowerStream.Contracts.Avro;
 using OpowerStream.Domain;
 using OpowerStream.Domain.Validation;
+using OpowerStream.Hosting;
 using OpowerStream.Storage;
 
 namespace OpowerStream.Consumers.Processing;
@@ -46,6 +47,7 @@ public sealed class EntityBatchProcessor<T>(IRowValidator<T> validator)
             return null;
         }
 
+        NoteFileTrace(batch, record);
         var value = record.Value ?? [];
         if (!TryDecode(value, out var raw, out var decodeError))
         {
@@ -74,6 +76,22 @@ public sealed class EntityBatchProcessor<T>(IRowValidator<T> validator)
         batch.Processed.Add(new ProcessedRow(raw.Lineage.SourceFile, record.Partition, raw.Lineage.Line, !validated.IsValid,
             record.HasHeader(EventHeaders.Redrive)));
         return null;
+    }
+
+    /// <summary>Remembers the file trace of the record's <c>traceparent</c> header; a missing or malformed one is no reason to refuse the row.</summary>
+    private static void NoteFileTrace(ProcessedBatch<T> batch, ConsumedRecord record)
+    {
+        var traceParent = record.Header(EventHeaders.TraceParent);
+        if (traceParent is null || traceParent.AsSpan().SequenceEqual(batch.LastTraceParent))
+        {
+            return;
+        }
+
+        batch.LastTraceParent = traceParent;
+        if (PipelineTracing.TryParseTraceParent(traceParent, out var context))
+        {
+            batch.FileTraces.TryAdd(context.TraceId, context);
+        }
     }
 
     private bool TryDecode(byte[] value, out RawRow raw, out string error)

@@ -9,25 +9,27 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OpowerStream.Hosting.Metrics;
+using OpenTelemetry.Metrics;
 
 namespace OpowerStream.Hosting.Health;
 
 /// <summary>
 /// The service's HTTP face on <c>Health:Address</c>:<c>Health:Port</c> (Kestrel, its own tiny
 /// pipeline apart from the service's host): <c>/healthz</c> liveness, <c>/readyz</c> readiness (503 with
-/// the reason per component while not ready), <c>/metrics</c> the Prometheus exposition. Started
+/// the reason per component while not ready), <c>/metrics</c> the Prometheus exposition (OpenTelemetry's exporter). Started
 /// first and stopped last, so it answers while the store migrates and while consumers leave their group.
 /// </summary>
 public sealed class HealthEndpoint(
     IOptions<HealthOptions> options,
     ServiceHealth health,
-    PrometheusExporter exporter,
+    MeterProvider meterProvider,
     IHostApplicationLifetime lifetime,
     ILogger<HealthEndpoint> logger) : IHostedService, IAsyncDisposable
 {
     /// <summary>How long a stopping endpoint lets a scrape in progress finish.</summary>
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+
+    private const string MetricsPath = "/metrics";
 
     private WebApplication? app;
 
@@ -42,7 +44,6 @@ public sealed class HealthEndpoint(
             return;
         }
 
-        exporter.Start();
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
         {
             ApplicationName = typeof(HealthEndpoint).Assembly.GetName().Name,
@@ -50,6 +51,8 @@ public sealed class HealthEndpoint(
         });
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(settings.ListenAddress(), settings.Port!.Value));
         var web = builder.Build();
+        // The service host's meter provider, not one of this web application's own.
+        web.UseOpenTelemetryPrometheusScrapingEndpoint(meterProvider, predicate: null, MetricsPath, configureBranchedPipeline: null, optionsName: null);
         web.Run(HandleAsync);
         await Task.Run(() => web.StartAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
         app = web;
@@ -91,7 +94,6 @@ public sealed class HealthEndpoint(
         {
             "/healthz" => WriteReportAsync(context, health.Liveness(options.Value.LivenessTimeout)),
             "/readyz" => WriteReportAsync(context, Readiness()),
-            "/metrics" => WriteAsync(context, HttpStatusCode.OK, PrometheusText.ContentType, exporter.Scrape()),
             _ => WriteAsync(context, HttpStatusCode.NotFound, "text/plain; charset=utf-8", "not found: try /healthz, /readyz or /metrics\n"),
         };
     }

@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Text;
 using Avro;
 using OpowerStream.Consumers.Processing;
 using OpowerStream.Contracts;
 using OpowerStream.Domain;
 using OpowerStream.Domain.Validation;
+using OpowerStream.Hosting;
 using OpowerStream.Storage;
 using OpowerStream.Testing;
 using static OpowerStream.Consumers.Tests.Processing.Records;
@@ -213,6 +215,33 @@ public class EntityBatchProcessorTests
         Assert.Equal(2, outcome.Rejects.Count);
         Assert.Equal(2, outcome.DeadLetters.Count);
     }
+
+    [Fact]
+    public void The_batch_keeps_one_trace_context_per_distinct_file_trace_from_the_traceparent_headers()
+    {
+        var first = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded);
+        var second = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.None);
+        var processor = new EntityBatchProcessor<RateRow>(new RateRowValidator(ValidationSettings.Default));
+
+        var batch = processor.Process(
+        [
+            Of(Entity.Rate, Row(Entity.Rate), offset: 1, extraHeaders: TraceParent(first)),
+            Of(Entity.Rate, Row(Entity.Rate), offset: 2, extraHeaders: TraceParent(first)),
+            Of(Entity.Rate, Row(Entity.Rate), offset: 3, extraHeaders: TraceParent(second)),
+            Of(Entity.Rate, Row(Entity.Rate), offset: 4, extraHeaders: TraceParent(first)),
+            Of(Entity.Rate, Row(Entity.Rate), offset: 5),
+            Of(Entity.Rate, Row(Entity.Rate), offset: 6, extraHeaders: Text(EventHeaders.TraceParent, "00-not-a-trace")),
+            Raw([1, 2, 3], offset: 7, headers: [.. LineageHeaders(SourceLineage), .. TraceParent(second)]),
+        ]);
+
+        Assert.Equal(6, batch.Rows.Count);
+        Assert.Equal(
+            new HashSet<(ActivityTraceId, ActivitySpanId, ActivityTraceFlags)> { (first.TraceId, first.SpanId, first.TraceFlags), (second.TraceId, second.SpanId, second.TraceFlags) },
+            batch.FileTraces.Values.Select(c => (c.TraceId, c.SpanId, c.TraceFlags)).ToHashSet());
+        Assert.All(batch.FileTraces, t => Assert.Equal(t.Key, t.Value.TraceId));
+    }
+
+    private static RecordHeader[] TraceParent(ActivityContext context) => [new(EventHeaders.TraceParent, PipelineTracing.TraceParent(context))];
 
     /// <summary>What a batch became, whatever the entity's row type.</summary>
     private sealed record Outcome(int Rows, List<RejectRecord> Rejects, List<DeadLetter> DeadLetters, List<ProcessedRow> Processed)

@@ -11,6 +11,7 @@ using OpowerStream.Testing;
 using Xunit.Abstractions;
 using static OpowerStream.IntegrationTests.ConsumerProcesses;
 using static OpowerStream.IntegrationTests.ServiceEndpoints;
+using static OpowerStream.Testing.PrometheusExposition;
 
 namespace OpowerStream.IntegrationTests.Reliability;
 
