@@ -49,8 +49,8 @@ public class RawRowSerializerTests
         using var decodedReader = InboundFileReader.Open(new MemoryStream(content), name);
         using var viewReader = InboundFileReader.Open(new MemoryStream(content), name);
 
-        var fromRows = decodedReader.ReadRows().Select(serializer.Serialize).ToList();
-        var fromViews = viewReader.ReadRowViews().Select(serializer.Serialize).ToList();
+        var fromRows = decodedReader.ReadRows().Select(row => serializer.Serialize(row)).ToList();
+        var fromViews = viewReader.ReadRowViews().Select(row => serializer.Serialize(row)).ToList();
 
         Assert.True(fromRows.Count >= 2);
         Assert.Equal(fromRows, fromViews);
