@@ -7,6 +7,8 @@ using OpowerStream.Hosting;
 using OpowerStream.Hosting.Health;
 using OpowerStream.Kafka;
 using OpowerStream.Kafka.Consuming;
+using OpowerStream.Kafka.SchemaRegistry;
+using OpowerStream.Contracts;
 
 namespace OpowerStream.Consumers;
 
@@ -20,6 +22,7 @@ public sealed class EntityConsumer<T>(
     EntityPipeline<T> pipeline,
     StoreHost storeHost,
     KafkaProducerHandle producer,
+    EventFraming framing,
     TopicNames topics,
     IOptions<KafkaOptions> kafkaOptions,
     IOptions<ConsumerOptions> consumerOptions,
@@ -44,7 +47,9 @@ public sealed class EntityConsumer<T>(
     {
         var group = options.GroupId(entityName);
         var status = new ConsumerStatus(pipeline.Entity, health.Component($"consumer:{entityName}"), metrics);
-        var handler = new EntityBatchHandler<T>(pipeline, storeHost.Store, producer, topics.DeadLetter(pipeline.Entity),
+        var deadLetterTopic = topics.DeadLetter(pipeline.Entity);
+        var processor = pipeline.Processor(framing.Registry, framing.For(deadLetterTopic, RejectedRowSerializer.Instance));
+        var handler = new EntityBatchHandler<T>(pipeline, processor, storeHost.Store, producer, deadLetterTopic,
             new StoreRetry(pipeline.Entity, options, status, metrics, logger), metrics, logger);
         var loop = new KafkaBatchLoop<EntityBatchHandler<T>.Batch>(
             new BatchLoopSettings(entityName, topics.Rows(pipeline.Entity), group, options.MaxBatchSize, options.MaxBatchWait),

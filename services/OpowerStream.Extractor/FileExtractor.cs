@@ -12,6 +12,7 @@ using OpowerStream.Domain.Files;
 using OpowerStream.Hosting;
 using OpowerStream.Hosting.Health;
 using OpowerStream.Kafka;
+using OpowerStream.Kafka.SchemaRegistry;
 using OpowerStream.Storage;
 
 namespace OpowerStream.Extractor;
@@ -35,6 +36,7 @@ namespace OpowerStream.Extractor;
 /// </remarks>
 public sealed class FileExtractor(
     KafkaProducerHandle producer,
+    EventFraming framing,
     TopicNames topics,
     StoreHost storeHost,
     Inbox inbox,
@@ -180,6 +182,7 @@ public sealed class FileExtractor(
         var serializer = RawRowSerializer.For(name.Entity);
         var keyIndex = EntityLayout.For(name.Entity).KeyIndex;
         var topic = topics.Rows(name.Entity);
+        var frame = framing.For(topic, serializer);
         var deliveries = new DeliveryTracker();
         var lineage = options.Value.LineageHeaders ? new LineageHeaders(file.Name, name.Timestamp) : null;
         long rows = 0;
@@ -189,7 +192,7 @@ public sealed class FileExtractor(
             {
                 // Trimmed as the consumer's validator reads it: one meter's rows share a partition however they were padded.
                 Key = row.TrimmedValue(keyIndex).ToArray(),
-                Value = serializer.Serialize(row),
+                Value = serializer.Serialize(row, frame),
                 Headers = lineage?.For(row.Lineage),
             };
             producer.Produce(topic, message, deliveries.OnDelivery, ct);
@@ -240,9 +243,14 @@ public sealed class FileExtractor(
     private Task PublishFileEventAsync(FileEvent fileEvent, bool wait, CancellationToken ct)
     {
         var delivery = new DeliveryTracker();
+        var serializer = FileEventSerializer.Instance;
         producer.Produce(
             topics.Files,
-            new Message<byte[], byte[]> { Key = Encoding.UTF8.GetBytes(fileEvent.FileName), Value = FileEventSerializer.Instance.Serialize(fileEvent) },
+            new Message<byte[], byte[]>
+            {
+                Key = Encoding.UTF8.GetBytes(fileEvent.FileName),
+                Value = serializer.Serialize(fileEvent, framing.For(topics.Files, serializer)),
+            },
             delivery.OnDelivery,
             ct);
         if (wait)

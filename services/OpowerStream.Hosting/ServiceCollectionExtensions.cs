@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using OpowerStream.Hosting.Health;
 using OpowerStream.Hosting.Metrics;
 using OpowerStream.Kafka;
+using OpowerStream.Kafka.SchemaRegistry;
 
 namespace OpowerStream.Hosting;
 
@@ -35,6 +36,7 @@ public static class ServiceCollectionExtensions
         services.AddMetrics();
         services.AddSingleton<PipelineMetrics>();
         services.AddSingleton<KafkaProducerHandle>();
+        services.AddSingleton(sp => new EventFraming(sp.GetRequiredService<IOptions<KafkaOptions>>().Value));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ServiceHealth>();
 

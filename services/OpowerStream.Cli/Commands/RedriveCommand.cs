@@ -5,6 +5,7 @@ using Confluent.Kafka;
 using OpowerStream.Contracts;
 using OpowerStream.Domain;
 using OpowerStream.Kafka;
+using OpowerStream.Kafka.SchemaRegistry;
 using OpowerStream.Storage;
 
 namespace OpowerStream.Cli.Commands;
@@ -114,12 +115,14 @@ internal static class RedriveCommand
     {
         var serializer = RawRowSerializer.For(entity);
         var keyIndex = EntityLayout.For(entity).KeyIndex;
+        // A reject keeps its original event as it was framed: a Schema Registry framed one is read through the registry.
+        using var framing = new EventFraming(kafka);
         using var producer = new ProducerBuilder<byte[], byte[]>(KafkaClientConfigs.Producer(kafka)).Build();
         var deliveries = new DeliveryTracker();
         foreach (var reject in rejects)
         {
             var value = Convert.FromBase64String(reject.OriginalEvent!);
-            var row = serializer.Deserialize(value);
+            var row = serializer.Deserialize(value, framing.Registry);
             var message = new Message<byte[], byte[]>
             {
                 Key = Encoding.UTF8.GetBytes(row.Values[keyIndex]?.Trim() ?? ""),
