@@ -37,7 +37,8 @@ public sealed class SchemaRegistryOptions
             config.Set(property, value);
         }
 
-        config.Url = Url;
+        // Confluent's client takes the list without blanks around the commas.
+        config.Url = Url is null ? null : string.Join(',', Url.Split(',', StringSplitOptions.TrimEntries));
         if (config.BasicAuthUserInfo is not null && config.BasicAuthCredentialsSource is null)
         {
             config.BasicAuthCredentialsSource = AuthCredentialsSource.UserInfo;
@@ -75,7 +76,7 @@ public sealed class SchemaRegistryOptions
                 // The client checks its properties (names, numbers, the user info's form) without connecting.
                 using var client = new CachedSchemaRegistryClient(ClientConfig());
             }
-            catch (ArgumentException e)
+            catch (Exception e) when (e is ArgumentException or FormatException)
             {
                 problems.Add($"{Path}: {e.Message}");
             }
