@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpowerStream.Hosting.Health;
 using OpowerStream.Hosting.Metrics;
@@ -36,7 +37,7 @@ public static class ServiceCollectionExtensions
         services.AddMetrics();
         services.AddSingleton<PipelineMetrics>();
         services.AddSingleton<KafkaProducerHandle>();
-        services.AddSingleton(sp => new EventFraming(sp.GetRequiredService<IOptions<KafkaOptions>>().Value));
+        services.AddSingleton(sp => new EventFraming(sp.GetRequiredService<IOptions<KafkaOptions>>().Value, sp.GetRequiredService<ILogger<EventFraming>>()));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ServiceHealth>();
 

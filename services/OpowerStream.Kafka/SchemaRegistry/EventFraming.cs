@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Confluent.SchemaRegistry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using OpowerStream.Contracts;
+using OpowerStream.Kafka.Consuming;
 
 namespace OpowerStream.Kafka.SchemaRegistry;
 
@@ -20,12 +23,14 @@ public sealed class EventFraming : IRegisteredSchemas, IDisposable
 
     private readonly CachedSchemaRegistryClient? client;
     private readonly bool autoRegister;
+    private readonly ILogger logger;
     private readonly ConcurrentDictionary<(string Topic, ulong Fingerprint), EventFrame> frames = new();
     private readonly ConcurrentDictionary<int, RegisteredWriterSchema> schemas = new();
 
-    public EventFraming(KafkaOptions options)
+    public EventFraming(KafkaOptions options, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        this.logger = logger ?? NullLogger.Instance;
         if (options.SchemaRegistry.Enabled)
         {
             client = new CachedSchemaRegistryClient(options.SchemaRegistry.ClientConfig());
@@ -49,7 +54,13 @@ public sealed class EventFraming : IRegisteredSchemas, IDisposable
         ArgumentNullException.ThrowIfNull(serializer);
         return client is null
             ? serializer.SingleObjectFrame
-            : frames.GetOrAdd((topic, serializer.Fingerprint), key => EventFrame.Registry(SchemaId(client, Subject(key.Topic), serializer.SchemaJson)));
+            : frames.GetOrAdd((topic, serializer.Fingerprint), key =>
+            {
+                var subject = Subject(key.Topic);
+                var frame = EventFrame.Registry(SchemaId(client, subject, serializer.SchemaJson));
+                KafkaLog.SchemaFramed(logger, key.Topic, serializer.CurrentSchema.Fullname, frame.SchemaId!.Value, autoRegister ? "registered" : "looked up", subject);
+                return frame;
+            });
     }
 
     public RegisteredWriterSchema? Find(int schemaId)
