@@ -140,7 +140,8 @@ public class RawRowSerializerTests
     {
         var serializer = RawRowSerializer.For(Entity.Rate);
         var bytes = serializer.Serialize(SampleRows.WithValues(Entity.Rate));
-        bytes[0] = 0x00;
+        // Neither C3 (single-object) nor 00 (Schema Registry framing).
+        bytes[0] = 0x01;
 
         var error = Assert.Throws<AvroContractException>(() => serializer.Deserialize(bytes));
         Assert.Contains("C3 01", error.Message, StringComparison.Ordinal);
