@@ -2,6 +2,8 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using OpowerStream.Contracts;
 using OpowerStream.Domain;
 using OpowerStream.Kafka;
@@ -131,6 +133,34 @@ public sealed class SchemaRegistryTests(KafkaFixture kafka, PostgresFixture post
     }
 
     [Fact]
+    public async Task A_registry_that_does_not_answer_stops_the_consumer_without_dead_lettering_or_committing()
+    {
+        await using var scenario = await Scenario(StoreKind.Sqlite, "sr-outage", framed: false);
+        var topic = scenario.Topics.Rows(Entity.Rate);
+        var serializer = RawRowSerializer.For(Entity.Rate);
+        // Registered elsewhere: an id the consumer has not cached and can only ask its (unanswering) registry about.
+        var good = serializer.Serialize(Rate("SA-1"), EventFrame.Registry(registry.Register(EventFraming.Subject(topic), serializer.SchemaJson)));
+        var outage = await SchemaRegistryStandIn.StartAsync();
+        scenario.Settings[RegistryUrl] = outage.Url;
+        scenario.Settings["Kafka:SchemaRegistry:Properties:schema.registry.max.retries"] = "1";
+
+        using var host = scenario.BuildHost([Entity.Rate], extractor: false);
+        await host.StartAsync();
+        await WaitUntilAsync(() => outage.Subjects.Contains(EventFraming.Subject(scenario.Topics.DeadLetter(Entity.Rate))));
+        await outage.DisposeAsync();
+        await ProduceAsync(topic, ("SA-1", good));
+        var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        await WaitUntilAsync(() => stopping.IsCancellationRequested);
+        await host.StopAsync();
+
+        Assert.Empty(Lines(await scenario.RatesAsync()));
+        Assert.Empty(Lines(await scenario.RejectsAsync()));
+        Assert.Empty(ReadAll(scenario.Topics.DeadLetter(Entity.Rate)));
+        var committed = ConsumerLag.Get(kafka.BootstrapServers, $"{scenario.GroupPrefix}-rates", [topic], null, TimeSpan.FromSeconds(10));
+        Assert.All(committed, p => Assert.True(p.CommittedOffset <= 0, $"{p}"));
+    }
+
+    [Fact]
     public async Task Peek_decodes_framed_events_through_the_registry_of_its_command_config()
     {
         await using var scenario = await Scenario(StoreKind.Sqlite, "sr-peek", framed: true);
@@ -219,6 +249,16 @@ public sealed class SchemaRegistryTests(KafkaFixture kafka, PostgresFixture post
                 "effective_datetime" => "2026-01-01 00:00:00",
                 _ => null,
             })]);
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "Timed out waiting.");
+            await Task.Delay(100);
+        }
+    }
 
     private static int SchemaIdOf(byte[] value)
     {
