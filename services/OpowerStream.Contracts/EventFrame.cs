@@ -29,12 +29,7 @@ public sealed class EventFrame
         return new EventFrame(header.WrittenSpan.ToArray(), null);
     }
 
-    public static EventFrame Registry(int schemaId)
-    {
-        var header = new ArrayBufferWriter<byte>(ConfluentFraming.HeaderLength);
-        ConfluentFraming.WriteHeader(header, schemaId);
-        return new EventFrame(header.WrittenSpan.ToArray(), schemaId);
-    }
+    public static EventFrame Registry(int schemaId) => new(ConfluentFraming.Header(schemaId), schemaId);
 
     public void Write(IBufferWriter<byte> output)
     {

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 
 namespace OpowerStream.Contracts.Avro;
@@ -12,13 +11,13 @@ public static class ConfluentFraming
     public const int HeaderLength = 5;
     private const byte MagicByte = 0;
 
-    public static void WriteHeader(IBufferWriter<byte> output, int schemaId)
+    /// <summary>The header of every event written with the schema registered as <paramref name="schemaId"/>.</summary>
+    public static byte[] Header(int schemaId)
     {
-        ArgumentNullException.ThrowIfNull(output);
-        var header = output.GetSpan(HeaderLength);
+        var header = new byte[HeaderLength];
         header[0] = MagicByte;
-        BinaryPrimitives.WriteInt32BigEndian(header[1..], schemaId);
-        output.Advance(HeaderLength);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(1), schemaId);
+        return header;
     }
 
     /// <summary>The schema id of a Confluent-framed event; false when <paramref name="framed"/> does not start with the magic byte and an id.</summary>
