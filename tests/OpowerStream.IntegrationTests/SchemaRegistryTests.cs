@@ -161,6 +161,38 @@ public sealed class SchemaRegistryTests(KafkaFixture kafka, PostgresFixture post
     }
 
     [Fact]
+    public async Task A_consume_process_sends_the_registry_credentials_and_never_prints_them()
+    {
+        const string Secret = "r3gistry-Pa55-never-logged";
+        var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"opower:{Secret}"));
+        await using var scenario = await Scenario(StoreKind.Sqlite, "sr-secret", framed: false);
+        var topic = scenario.Topics.Rows(Entity.Rate);
+        var serializer = RawRowSerializer.For(Entity.Rate);
+        await ProduceAsync(topic, ("SA-1", serializer.Serialize(Rate("SA-1"), EventFrame.Registry(registry.Register(EventFraming.Subject(topic), serializer.SchemaJson)))));
+
+        using var consumer = OpowerStreamProcess.Start(output, Path.GetTempPath(),
+            ["consume", "rates", "--bootstrap-servers", kafka.BootstrapServers, "--store", scenario.StoreLocation],
+            ("Kafka__TopicPrefix", scenario.Topics.Prefix),
+            ("Kafka__Consumer__session.timeout.ms", PipelineScenario.SessionTimeoutMs),
+            ("Consumers__GroupPrefix", scenario.GroupPrefix),
+            ("Kafka__SchemaRegistry__Url", registry.Url),
+            ("Kafka__SchemaRegistry__Properties__schema.registry.basic.auth.user.info", $"opower:{Secret}"),
+            ("Logging__LogLevel__Default", "Debug"));
+        await WaitUntilAsync(() => consumer.HasExited || registry.Requests.Any(r => r.StartsWith("GET /schemas/ids/", StringComparison.Ordinal)));
+        await WaitUntilAsync(() => consumer.HasExited || Lines(scenario.RatesAsync().GetAwaiter().GetResult()).Length == 1);
+        consumer.Terminate();
+        var result = await consumer.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Single(Lines(await scenario.RatesAsync()));
+        Assert.Contains($"registered under the subject {EventFraming.Subject(scenario.Topics.DeadLetter(Entity.Rate))}", result.Stdout, StringComparison.Ordinal);
+        Assert.Equal(2, registry.Authorizations.Count);
+        Assert.All(registry.Authorizations, a => Assert.Equal($"Basic {basic}", a));
+        Assert.DoesNotContain(Secret, result.Stdout + result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(basic, result.Stdout + result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Peek_decodes_framed_events_through_the_registry_of_its_command_config()
     {
         await using var scenario = await Scenario(StoreKind.Sqlite, "sr-peek", framed: true);
