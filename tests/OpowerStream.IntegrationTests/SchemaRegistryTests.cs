@@ -193,6 +193,33 @@ public sealed class SchemaRegistryTests(KafkaFixture kafka, PostgresFixture post
     }
 
     [Fact]
+    public async Task Redrive_re_publishes_a_framed_reject_as_it_was_framed_and_the_consumers_apply_it()
+    {
+        await using var scenario = await Scenario(StoreKind.Sqlite, "sr-redrive", framed: true);
+        var file = IntervalFileName(60, 20260110000000);
+        scenario.Drop(file, "service_point_id\tdate\ttime\tusage_value\tunits\nSP-1\t20260105\t0100\t1.5\tKWH\nSP-2\t20260105\t0100\t2.5\tWH\n");
+        scenario.Settings["Utility:AllowedUnits:0"] = "KWH";
+        Assert.True((await scenario.RunOnceAsync(Entity.Interval)).Succeeded);
+        var properties = Path.Combine(scenario.Inbox, "..", "client.properties");
+        await File.WriteAllTextAsync(properties, $"schema.registry.url={registry.Url}\n");
+
+        scenario.Settings["Utility:AllowedUnits:1"] = "WH";
+        var withoutRegistry = await OperatorScenario.RunCliAsync(scenario, kafka, output, "redrive", "intervals", "--execute", "--store", scenario.StoreLocation);
+        var redrive = await OperatorScenario.RunCliAsync(scenario, kafka, output,
+            "redrive", "intervals", "--execute", "--store", scenario.StoreLocation, "--command-config", properties);
+        await OperatorScenario.ConsumeAsync(scenario, Entity.Interval);
+
+        Assert.Equal(1, withoutRegistry.ExitCode);
+        Assert.Contains("redrive: A Schema Registry framed event", withoutRegistry.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, redrive.ExitCode);
+        Assert.Equal(["SP-1", "SP-2"], Lines(await scenario.IntervalsAsync(), columns: 1));
+        var id = Assert.Single(registry.Versions(EventFraming.Subject(scenario.Topics.Rows(Entity.Interval)))).Id;
+        var records = ReadAll(scenario.Topics.Rows(Entity.Interval));
+        Assert.Equal(3, records.Count);
+        Assert.All(records, r => Assert.Equal(id, SchemaIdOf(r.Message.Value)));
+    }
+
+    [Fact]
     public async Task Peek_decodes_framed_events_through_the_registry_of_its_command_config()
     {
         await using var scenario = await Scenario(StoreKind.Sqlite, "sr-peek", framed: true);

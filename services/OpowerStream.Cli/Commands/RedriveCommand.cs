@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
 using OpowerStream.Contracts;
+using OpowerStream.Contracts.Avro;
 using OpowerStream.Domain;
 using OpowerStream.Kafka;
 using OpowerStream.Kafka.SchemaRegistry;
@@ -83,7 +84,8 @@ internal static class RedriveCommand
                     return 0;
                 }
             }
-            catch (Exception e) when (e is FormatException or KafkaException or InvalidOperationException)
+            // AvroContractException: a kept event redrive cannot read, e.g. a Schema Registry framed one without Kafka:SchemaRegistry:Url.
+            catch (Exception e) when (e is FormatException or KafkaException or InvalidOperationException or AvroContractException)
             {
                 await Console.Error.WriteLineAsync($"redrive: {e.Message}").ConfigureAwait(false);
                 return 1;
