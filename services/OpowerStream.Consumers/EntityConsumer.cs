@@ -2,13 +2,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpowerStream.Consumers.Failures;
+using OpowerStream.Contracts;
 using OpowerStream.Domain;
 using OpowerStream.Hosting;
 using OpowerStream.Hosting.Health;
 using OpowerStream.Kafka;
 using OpowerStream.Kafka.Consuming;
 using OpowerStream.Kafka.SchemaRegistry;
-using OpowerStream.Contracts;
 
 namespace OpowerStream.Consumers;
 
