@@ -34,7 +34,7 @@ public class AvroCodecBenchmarks
             : throw new InvalidOperationException("the benchmark's file name must parse");
         using var reader = InboundFileReader.Open(new MemoryStream(IntervalRowBenchmarks.GzippedIntervalFile(), writable: false), name);
         rows = [.. reader.ReadRows().Take(Rows)];
-        events = [.. rows.Select(serializer.Serialize)];
+        events = [.. rows.Select(row => serializer.Serialize(row))];
         header = events[0][..10];
         datumWriter = new GenericDatumWriter<GenericRecord>(serializer.CurrentSchema);
         datumReader = new GenericDatumReader<GenericRecord>(serializer.CurrentSchema, serializer.CurrentSchema);

@@ -36,7 +36,7 @@ public class IntervalRowBenchmarks
     {
         gzippedFile = GzippedIntervalFile();
         rows = [.. ReadRows()];
-        events = [.. rows.Select(serializer.Serialize)];
+        events = [.. rows.Select(row => serializer.Serialize(row))];
     }
 
     [Benchmark]

@@ -18,6 +18,7 @@ namespace OpowerStream.Consumers;
 /// </summary>
 internal sealed class EntityBatchHandler<T>(
     EntityPipeline<T> pipeline,
+    EntityBatchProcessor<T> processor,
     IBatchApplyStore store,
     KafkaProducerHandle producer,
     string deadLetterTopic,
@@ -34,7 +35,7 @@ internal sealed class EntityBatchHandler<T>(
     {
         var consumed = new ConsumedRecord(record.Topic, record.Partition.Value, record.Offset.Value,
             record.Message.Key, record.Message.Value, HeadersOf(record.Message.Headers));
-        if (pipeline.Processor.Add(batch.Processed, consumed) is { } decodeError)
+        if (processor.Add(batch.Processed, consumed) is { } decodeError)
         {
             Log.PoisonEvent(logger, entityName, record.Topic, record.Partition.Value, record.Offset.Value, decodeError);
         }

@@ -2,11 +2,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpowerStream.Consumers.Failures;
+using OpowerStream.Contracts;
 using OpowerStream.Domain;
 using OpowerStream.Hosting;
 using OpowerStream.Hosting.Health;
 using OpowerStream.Kafka;
 using OpowerStream.Kafka.Consuming;
+using OpowerStream.Kafka.SchemaRegistry;
 
 namespace OpowerStream.Consumers;
 
@@ -20,6 +22,7 @@ public sealed class EntityConsumer<T>(
     EntityPipeline<T> pipeline,
     StoreHost storeHost,
     KafkaProducerHandle producer,
+    EventFraming framing,
     TopicNames topics,
     IOptions<KafkaOptions> kafkaOptions,
     IOptions<ConsumerOptions> consumerOptions,
@@ -45,7 +48,9 @@ public sealed class EntityConsumer<T>(
     {
         var group = options.GroupId(entityName);
         var status = new ConsumerStatus(pipeline.Entity, health.Component($"consumer:{entityName}"), metrics, progress);
-        var handler = new EntityBatchHandler<T>(pipeline, storeHost.Store, producer, topics.DeadLetter(pipeline.Entity),
+        var deadLetterTopic = topics.DeadLetter(pipeline.Entity);
+        var processor = pipeline.Processor(framing.Registry, framing.For(deadLetterTopic, RejectedRowSerializer.Instance));
+        var handler = new EntityBatchHandler<T>(pipeline, processor, storeHost.Store, producer, deadLetterTopic,
             new StoreRetry(pipeline.Entity, options, status, metrics, logger), metrics, logger);
         var loop = new KafkaBatchLoop<EntityBatchHandler<T>.Batch>(
             new BatchLoopSettings(entityName, topics.Rows(pipeline.Entity), group, options.MaxBatchSize, options.MaxBatchWait),

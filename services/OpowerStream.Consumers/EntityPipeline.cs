@@ -1,4 +1,5 @@
 using OpowerStream.Consumers.Processing;
+using OpowerStream.Contracts;
 using OpowerStream.Domain;
 using OpowerStream.Domain.Validation;
 using OpowerStream.Storage;
@@ -13,7 +14,8 @@ public sealed class EntityPipeline<T>(
 {
     public Entity Entity => validator.Entity;
 
-    public EntityBatchProcessor<T> Processor { get; } = new(validator);
+    /// <summary>The entity's processor, reading framed events through <paramref name="registry"/> and framing its dead letters with <paramref name="deadLetterFrame"/>.</summary>
+    public EntityBatchProcessor<T> Processor(IRegisteredSchemas? registry, EventFrame deadLetterFrame) => new(validator, registry, deadLetterFrame);
 
     public Task ApplyAsync(IBatchApplyStore store, StoreBatch<T> batch, CancellationToken ct) => apply(store, batch, ct);
 }

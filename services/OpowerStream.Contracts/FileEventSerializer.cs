@@ -4,7 +4,7 @@ using OpowerStream.Contracts.Avro;
 namespace OpowerStream.Contracts;
 
 /// <summary>
-/// Encodes <see cref="FileEvent"/> as a single-object Avro event of file-event.avsc, and decodes it, or
+/// Encodes <see cref="FileEvent"/> as an Avro event of file-event.avsc (single-object or Schema Registry framed), and decodes it, or
 /// an event of any earlier version of the schema, back.
 /// </summary>
 public sealed class FileEventSerializer : SingleObjectSerializer<FileEvent>
@@ -39,11 +39,12 @@ public sealed class FileEventSerializer : SingleObjectSerializer<FileEvent>
 
     public static FileEventSerializer Instance => LazyInstance.Value;
 
-    public byte[] Serialize(FileEvent fileEvent)
+    /// <summary>The file event, framed by <paramref name="frame"/> (single-object when null).</summary>
+    public byte[] Serialize(FileEvent fileEvent, EventFrame? frame = null)
     {
         ArgumentNullException.ThrowIfNull(fileEvent);
         var buffer = EventBuffer.Rent();
-        var writer = StartEvent(buffer);
+        var writer = StartEvent(buffer, frame);
         writer.WriteInt((int)fileEvent.Kind);
         writer.WriteString(fileEvent.FileName);
         EventFields.WriteNullableString(writer, fileEvent.Entity);

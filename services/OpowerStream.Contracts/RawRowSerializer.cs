@@ -9,7 +9,7 @@ namespace OpowerStream.Contracts;
 
 /// <summary>
 /// Encodes an entity's <see cref="RawRow"/> (or, without decoding its values, a <see cref="RawRowView"/>)
-/// as a single-object Avro event of its .avsc schema (lineage, one nullable string per
+/// as an Avro event of its .avsc schema (single-object or Schema Registry framed) (lineage, one nullable string per
 /// <see cref="EntityLayout"/> column, row_defect), and decodes it, or an event of any earlier version
 /// of the schema, back to a <see cref="RawRow"/>.
 /// </summary>
@@ -52,11 +52,12 @@ public sealed class RawRowSerializer : SingleObjectSerializer<RawRow>
             ? Instances[(int)entity].Value
             : throw new ArgumentOutOfRangeException(nameof(entity), entity, null);
 
-    public byte[] Serialize(RawRow row)
+    /// <summary>The row's event, framed by <paramref name="frame"/> (single-object when null).</summary>
+    public byte[] Serialize(RawRow row, EventFrame? frame = null)
     {
         ArgumentNullException.ThrowIfNull(row);
         var buffer = EventBuffer.Rent();
-        var writer = StartRow(buffer, row.Lineage, row.Values.Count, nameof(row));
+        var writer = StartRow(buffer, frame, row.Lineage, row.Values.Count, nameof(row));
         for (var i = 0; i < columnCount; i++)
         {
             EventFields.WriteNullableString(writer, row.Values[i]);
@@ -66,11 +67,11 @@ public sealed class RawRowSerializer : SingleObjectSerializer<RawRow>
     }
 
     /// <summary>The same event as for <see cref="RawRowView.ToRawRow"/>, written from the value bytes (UTF-8 checked by the reader).</summary>
-    public byte[] Serialize(RawRowView row)
+    public byte[] Serialize(RawRowView row, EventFrame? frame = null)
     {
         ArgumentNullException.ThrowIfNull(row);
         var buffer = EventBuffer.Rent();
-        var writer = StartRow(buffer, row.Lineage, row.Count, nameof(row));
+        var writer = StartRow(buffer, frame, row.Lineage, row.Count, nameof(row));
         for (var i = 0; i < columnCount; i++)
         {
             if (row.TryGetValue(i, out var utf8))
@@ -117,7 +118,7 @@ public sealed class RawRowSerializer : SingleObjectSerializer<RawRow>
         return new RawRow(EventFields.LineageFrom(record), values, defect);
     }
 
-    private AvroWriter StartRow(IBufferWriter<byte> output, Lineage lineage, int values, string rowParameter)
+    private AvroWriter StartRow(IBufferWriter<byte> output, EventFrame? frame, Lineage lineage, int values, string rowParameter)
     {
         if (values != columnCount)
         {
@@ -126,7 +127,7 @@ public sealed class RawRowSerializer : SingleObjectSerializer<RawRow>
                 rowParameter);
         }
 
-        var writer = StartEvent(output);
+        var writer = StartEvent(output, frame);
         EventFields.WriteLineage(writer, lineage, writtenSourceFiles);
         return writer;
     }

@@ -5,7 +5,7 @@ using OpowerStream.Domain;
 namespace OpowerStream.Contracts;
 
 /// <summary>
-/// Encodes <see cref="RejectedRowEvent"/> as a single-object Avro event of rejected-row.avsc, and
+/// Encodes <see cref="RejectedRowEvent"/> as an Avro event of rejected-row.avsc (single-object or Schema Registry framed), and
 /// decodes it, or an event of any earlier version of the schema, back.
 /// </summary>
 public sealed class RejectedRowSerializer : SingleObjectSerializer<RejectedRowEvent>
@@ -33,11 +33,12 @@ public sealed class RejectedRowSerializer : SingleObjectSerializer<RejectedRowEv
 
     public static RejectedRowSerializer Instance => LazyInstance.Value;
 
-    public byte[] Serialize(RejectedRowEvent rejected)
+    /// <summary>The dead letter's event, framed by <paramref name="frame"/> (single-object when null).</summary>
+    public byte[] Serialize(RejectedRowEvent rejected, EventFrame? frame = null)
     {
         ArgumentNullException.ThrowIfNull(rejected);
         var buffer = EventBuffer.Rent();
-        var writer = StartEvent(buffer);
+        var writer = StartEvent(buffer, frame);
         writer.WriteString(rejected.Entity.Name());
         EventFields.WriteLineage(writer, rejected.Lineage);
         writer.WriteString(rejected.Rule);

@@ -7,8 +7,11 @@ using OpowerStream.Domain;
 
 namespace OpowerStream.Contracts;
 
-/// <summary>An event decoded by Apache.Avro with the very schema it was written with, for showing as it is on the wire.</summary>
-public sealed record WrittenEvent(RecordSchema Schema, ulong Fingerprint, GenericRecord Body);
+/// <summary>
+/// An event decoded by Apache.Avro with the very schema it was written with, for showing as it is on the wire;
+/// <see cref="SchemaId"/> is the registry id of a Schema Registry framed event, null for single-object.
+/// </summary>
+public sealed record WrittenEvent(RecordSchema Schema, ulong Fingerprint, GenericRecord Body, int? SchemaId);
 
 /// <summary>
 /// Every published version of every event schema (rows, rejected rows, file events), by fingerprint, so any event
@@ -24,17 +27,31 @@ public static class WriterSchemas
             .Select(json => (RecordSchema)Schema.Parse(json))
             .ToDictionary(schema => unchecked((ulong)SchemaNormalization.ParsingFingerprint64(schema))));
 
-    /// <summary>Decodes a single-object encoded event; throws <see cref="AvroContractException"/> when it is not one of ours or is malformed.</summary>
-    public static WrittenEvent Decode(ReadOnlySpan<byte> singleObject)
+    /// <summary>
+    /// Decodes a single-object encoded event, or a Schema Registry framed one by the schema <paramref name="registry"/> holds under its id;
+    /// throws <see cref="AvroContractException"/> when it is not one of ours (or the registry cannot name its schema) or is malformed.
+    /// </summary>
+    public static WrittenEvent Decode(ReadOnlySpan<byte> value, IRegisteredSchemas? registry = null)
     {
-        var fingerprint = SingleObjectEncoding.ReadFingerprint(singleObject);
+        if (ConfluentFraming.TryReadSchemaId(value, out var schemaId))
+        {
+            var registered = RegisteredSchemaLookup.Require(registry, schemaId);
+            return Decode(registered.Schema, registered.Fingerprint, value[ConfluentFraming.HeaderLength..], schemaId);
+        }
+
+        var fingerprint = SingleObjectEncoding.ReadFingerprint(value);
         if (!ByFingerprint.Value.TryGetValue(fingerprint, out var schema))
         {
             throw new AvroContractException(string.Create(CultureInfo.InvariantCulture,
                 $"Unknown schema fingerprint 0x{fingerprint:x16}: no published version of an OpowerStream event has it."));
         }
 
-        using var body = new MemoryStream(singleObject[SingleObjectEncoding.HeaderLength..].ToArray(), writable: false);
+        return Decode(schema, fingerprint, value[SingleObjectEncoding.HeaderLength..], schemaId: null);
+    }
+
+    private static WrittenEvent Decode(RecordSchema schema, ulong fingerprint, ReadOnlySpan<byte> avroBody, int? schemaId)
+    {
+        using var body = new MemoryStream(avroBody.ToArray(), writable: false);
         GenericRecord record;
         try
         {
@@ -47,7 +64,7 @@ public static class WriterSchemas
         }
 
         return body.Position == body.Length
-            ? new WrittenEvent(schema, fingerprint, record)
+            ? new WrittenEvent(schema, fingerprint, record, schemaId)
             : throw new AvroContractException(string.Create(CultureInfo.InvariantCulture,
                 $"Malformed {schema.Fullname} event: {body.Length - body.Position} bytes left after it."));
     }

@@ -12,6 +12,7 @@ using OpowerStream.Domain.Files;
 using OpowerStream.Hosting;
 using OpowerStream.Hosting.Health;
 using OpowerStream.Kafka;
+using OpowerStream.Kafka.SchemaRegistry;
 using OpowerStream.Storage;
 
 namespace OpowerStream.Extractor;
@@ -36,6 +37,7 @@ namespace OpowerStream.Extractor;
 public sealed class FileExtractor(
     KafkaProducerHandle producer,
     PartitionProgress partitionProgress,
+    EventFraming framing,
     TopicNames topics,
     StoreHost storeHost,
     Inbox inbox,
@@ -189,6 +191,7 @@ public sealed class FileExtractor(
         var serializer = RawRowSerializer.For(name.Entity);
         var keyIndex = EntityLayout.For(name.Entity).KeyIndex;
         var topic = topics.Rows(name.Entity);
+        var frame = framing.For(topic, serializer);
         var deliveries = new DeliveryTracker(partitionProgress.For(topic));
         var settings = options.Value;
         var lineage = settings.LineageHeaders
@@ -201,7 +204,7 @@ public sealed class FileExtractor(
             {
                 // Trimmed as the consumer's validator reads it: one meter's rows share a partition however they were padded.
                 Key = row.TrimmedValue(keyIndex).ToArray(),
-                Value = serializer.Serialize(row),
+                Value = serializer.Serialize(row, frame),
                 Headers = lineage?.For(row.Lineage),
             };
             producer.Produce(topic, message, deliveries.OnDelivery, ct);
@@ -252,9 +255,14 @@ public sealed class FileExtractor(
     private Task PublishFileEventAsync(FileEvent fileEvent, bool wait, CancellationToken ct)
     {
         var delivery = new DeliveryTracker();
+        var serializer = FileEventSerializer.Instance;
         producer.Produce(
             topics.Files,
-            new Message<byte[], byte[]> { Key = Encoding.UTF8.GetBytes(fileEvent.FileName), Value = FileEventSerializer.Instance.Serialize(fileEvent) },
+            new Message<byte[], byte[]>
+            {
+                Key = Encoding.UTF8.GetBytes(fileEvent.FileName),
+                Value = serializer.Serialize(fileEvent, framing.For(topics.Files, serializer)),
+            },
             delivery.OnDelivery,
             ct);
         if (wait)

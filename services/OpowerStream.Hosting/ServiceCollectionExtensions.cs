@@ -4,12 +4,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using OpowerStream.Hosting.Health;
 using OpowerStream.Kafka;
+using OpowerStream.Kafka.SchemaRegistry;
 
 namespace OpowerStream.Hosting;
 
@@ -42,6 +44,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<PipelineMetrics>();
         services.AddSingleton<KafkaProducerHandle>();
         services.AddSingleton<PartitionProgress>();
+        services.AddSingleton(sp => new EventFraming(sp.GetRequiredService<IOptions<KafkaOptions>>().Value, sp.GetRequiredService<ILogger<EventFraming>>()));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ServiceHealth>();
 

@@ -1,3 +1,5 @@
+using OpowerStream.Kafka.SchemaRegistry;
+
 namespace OpowerStream.Kafka;
 
 /// <summary>
@@ -25,6 +27,9 @@ public sealed class KafkaOptions
     public Dictionary<string, string> Producer { get; init; } = [];
 
     public Dictionary<string, string> Consumer { get; init; } = [];
+
+    /// <summary><c>Kafka:SchemaRegistry</c>: Confluent Schema Registry framing of every event, off unless its URL is set.</summary>
+    public SchemaRegistryOptions SchemaRegistry { get; init; } = new();
 
     /// <summary>
     /// What a producer or an admin client applies over the product's defaults: <see cref="Client"/>, then <see cref="Producer"/>.

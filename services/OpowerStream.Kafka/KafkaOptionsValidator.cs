@@ -48,6 +48,7 @@ public sealed class KafkaOptionsValidator : IValidateOptions<KafkaOptions>
         problems.AddRange(ClientPropertyProblems($"{section}:Client", options.Client));
         problems.AddRange(ClientPropertyProblems($"{section}:Producer", options.Producer));
         problems.AddRange(ClientPropertyProblems($"{section}:Consumer", options.Consumer));
+        problems.AddRange(options.SchemaRegistry.Problems());
         return problems;
     }
 

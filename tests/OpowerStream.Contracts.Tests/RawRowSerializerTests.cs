@@ -49,8 +49,8 @@ public class RawRowSerializerTests
         using var decodedReader = InboundFileReader.Open(new MemoryStream(content), name);
         using var viewReader = InboundFileReader.Open(new MemoryStream(content), name);
 
-        var fromRows = decodedReader.ReadRows().Select(serializer.Serialize).ToList();
-        var fromViews = viewReader.ReadRowViews().Select(serializer.Serialize).ToList();
+        var fromRows = decodedReader.ReadRows().Select(row => serializer.Serialize(row)).ToList();
+        var fromViews = viewReader.ReadRowViews().Select(row => serializer.Serialize(row)).ToList();
 
         Assert.True(fromRows.Count >= 2);
         Assert.Equal(fromRows, fromViews);
@@ -140,7 +140,8 @@ public class RawRowSerializerTests
     {
         var serializer = RawRowSerializer.For(Entity.Rate);
         var bytes = serializer.Serialize(SampleRows.WithValues(Entity.Rate));
-        bytes[0] = 0x00;
+        // Neither C3 (single-object) nor 00 (Schema Registry framing).
+        bytes[0] = 0x01;
 
         var error = Assert.Throws<AvroContractException>(() => serializer.Deserialize(bytes));
         Assert.Contains("C3 01", error.Message, StringComparison.Ordinal);

@@ -21,17 +21,26 @@ internal static class CommonOptions
     {
         var option = new Option<FileInfo>("--command-config")
         {
-            Description = "Java properties file (key=value lines, # and ! comments) of librdkafka settings for every Kafka client, applied as Kafka:Client:*",
+            Description = "Java properties file (key=value lines, # and ! comments) of librdkafka settings for every Kafka client, applied as Kafka:Client:* (schema.registry.* ones as Kafka:SchemaRegistry)",
         };
         option.AcceptExistingOnly();
         return option;
     }
 
-    /// <summary>The file's properties as <c>Kafka:Client:KEY</c> configuration overrides; none without a file.</summary>
+    /// <summary>
+    /// The file's properties as configuration overrides, none without a file: <c>Kafka:Client:KEY</c>, except the Schema
+    /// Registry client's (<c>schema.registry.url</c> as <c>Kafka:SchemaRegistry:Url</c>, other <c>schema.registry.*</c> as
+    /// <c>Kafka:SchemaRegistry:Properties:KEY</c>), so one file carries a client's whole connection.
+    /// </summary>
     public static IEnumerable<KeyValuePair<string, string?>> CommandConfigOverrides(FileInfo? file) =>
         file is null
             ? []
-            : JavaProperties.Read(file.FullName).Select(p => KeyValuePair.Create($"{KafkaOptions.SectionName}:Client:{p.Key}", (string?)p.Value));
+            : JavaProperties.Read(file.FullName).Select(p => KeyValuePair.Create(ConfigurationKey(p.Key), (string?)p.Value));
+
+    private static string ConfigurationKey(string property) =>
+        property == "schema.registry.url" ? $"{KafkaOptions.SectionName}:SchemaRegistry:Url"
+        : property.StartsWith("schema.registry.", StringComparison.Ordinal) ? $"{KafkaOptions.SectionName}:SchemaRegistry:Properties:{property}"
+        : $"{KafkaOptions.SectionName}:Client:{property}";
 
     public static Option<int?> HealthPort() => new("--health-port")
     {

@@ -2,12 +2,14 @@ using System.CommandLine;
 using Confluent.Kafka;
 using OpowerStream.Domain;
 using OpowerStream.Kafka;
+using OpowerStream.Kafka.SchemaRegistry;
 
 namespace OpowerStream.Cli.Commands;
 
 /// <summary>
-/// <c>peek TOPIC</c>: prints a topic's records as JSON lines, each body decoded by its writer schema, for looking at
-/// row, dead-letter and file topics without Kafka's tools or a schema registry. Reads through assign(): it never
+/// <c>peek TOPIC</c>: prints a topic's records as JSON lines, each body decoded by its writer schema (single-object, or
+/// Schema Registry framed with the registry of <c>Kafka:SchemaRegistry</c>), for looking at row, dead-letter and file
+/// topics without Kafka's tools. Reads through assign(): it never
 /// joins or commits for a consumer group, so it cannot disturb the consumers. Without <c>--follow</c> it ends at the
 /// end of the partitions.
 /// </summary>
@@ -105,6 +107,7 @@ internal static class PeekCommand
             EnablePartitionEof = true,
         };
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config).Build();
+        using var framing = new EventFraming(kafka);
         var positions = StartPositions(consumer, topic, start);
         consumer.Assign(positions);
         var atEnd = new HashSet<int>();
@@ -118,7 +121,7 @@ internal static class PeekCommand
                 continue;
             }
 
-            Console.Out.WriteLine(PeekRecordJson.Format(record));
+            Console.Out.WriteLine(PeekRecordJson.Format(record, framing.Registry));
             printed++;
         }
     }

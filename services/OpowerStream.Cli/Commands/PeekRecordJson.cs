@@ -17,7 +17,7 @@ internal static class PeekRecordJson
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public static string Format(ConsumeResult<byte[]?, byte[]?> record)
+    public static string Format(ConsumeResult<byte[]?, byte[]?> record, IRegisteredSchemas? registry)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -38,14 +38,14 @@ internal static class PeekRecordJson
             }
 
             json.WriteEndArray();
-            WriteBody(json, record.Message.Value);
+            WriteBody(json, record.Message.Value, registry);
             json.WriteEndObject();
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static void WriteBody(Utf8JsonWriter json, byte[]? body)
+    private static void WriteBody(Utf8JsonWriter json, byte[]? body, IRegisteredSchemas? registry)
     {
         if (body is null)
         {
@@ -56,7 +56,7 @@ internal static class PeekRecordJson
         WrittenEvent written;
         try
         {
-            written = WriterSchemas.Decode(body);
+            written = WriterSchemas.Decode(body, registry);
         }
         catch (AvroContractException e)
         {
@@ -66,6 +66,11 @@ internal static class PeekRecordJson
         }
 
         json.WriteString("schema", written.Schema.Fullname);
+        if (written.SchemaId is { } schemaId)
+        {
+            json.WriteNumber("schema_id", schemaId);
+        }
+
         json.WritePropertyName("value");
         WriteDatum(json, written.Body);
     }

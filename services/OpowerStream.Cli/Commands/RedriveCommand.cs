@@ -3,8 +3,10 @@ using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
 using OpowerStream.Contracts;
+using OpowerStream.Contracts.Avro;
 using OpowerStream.Domain;
 using OpowerStream.Kafka;
+using OpowerStream.Kafka.SchemaRegistry;
 using OpowerStream.Storage;
 
 namespace OpowerStream.Cli.Commands;
@@ -82,7 +84,8 @@ internal static class RedriveCommand
                     return 0;
                 }
             }
-            catch (Exception e) when (e is FormatException or KafkaException or InvalidOperationException)
+            // AvroContractException: a kept event redrive cannot read, e.g. a Schema Registry framed one without Kafka:SchemaRegistry:Url.
+            catch (Exception e) when (e is FormatException or KafkaException or InvalidOperationException or AvroContractException)
             {
                 await Console.Error.WriteLineAsync($"redrive: {e.Message}").ConfigureAwait(false);
                 return 1;
@@ -114,12 +117,14 @@ internal static class RedriveCommand
     {
         var serializer = RawRowSerializer.For(entity);
         var keyIndex = EntityLayout.For(entity).KeyIndex;
+        // A reject keeps its original event as it was framed: a Schema Registry framed one is read through the registry.
+        using var framing = new EventFraming(kafka);
         using var producer = new ProducerBuilder<byte[], byte[]>(KafkaClientConfigs.Producer(kafka)).Build();
         var deliveries = new DeliveryTracker();
         foreach (var reject in rejects)
         {
             var value = Convert.FromBase64String(reject.OriginalEvent!);
-            var row = serializer.Deserialize(value);
+            var row = serializer.Deserialize(value, framing.Registry);
             var message = new Message<byte[], byte[]>
             {
                 Key = Encoding.UTF8.GetBytes(row.Values[keyIndex]?.Trim() ?? ""),

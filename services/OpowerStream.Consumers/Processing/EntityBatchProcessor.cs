@@ -13,8 +13,11 @@ namespace OpowerStream.Consumers.Processing;
 /// The decisions of one entity's consumer, with no broker and no database: each record is decoded
 /// (an undecodable one is poison: rejected and dead-lettered as <see cref="UndecodableEvent"/>),
 /// validated, and becomes a row or a reject with its dead letter, plus what the per-file counts need.
+/// Events come single-object encoded or Schema Registry framed: <paramref name="registry"/> names the writer schema
+/// of a framed one (without a registry, a framed event is poison); dead letters are framed by
+/// <paramref name="deadLetterFrame"/> (single-object when null).
 /// </summary>
-public sealed class EntityBatchProcessor<T>(IRowValidator<T> validator)
+public sealed class EntityBatchProcessor<T>(IRowValidator<T> validator, IRegisteredSchemas? registry = null, EventFrame? deadLetterFrame = null)
     where T : class
 {
     public const string UndecodableEvent = "undecodable_event";
@@ -98,7 +101,7 @@ public sealed class EntityBatchProcessor<T>(IRowValidator<T> validator)
     {
         try
         {
-            raw = serializer.Deserialize(value);
+            raw = serializer.Deserialize(value, registry);
             error = "";
             return true;
         }
@@ -129,7 +132,7 @@ public sealed class EntityBatchProcessor<T>(IRowValidator<T> validator)
         }
 
         headers.AddRange(record.Headers.Where(h => EventHeaders.Lineage.Contains(h.Name)));
-        return new DeadLetter(record.Key, RejectedRowSerializer.Instance.Serialize(deadLetter), headers);
+        return new DeadLetter(record.Key, RejectedRowSerializer.Instance.Serialize(deadLetter, deadLetterFrame), headers);
     }
 
     private static RecordHeader Text(string name, string value) => new(name, Encoding.UTF8.GetBytes(value));

@@ -42,5 +42,5 @@ public static class SingleObjectEncoding
             ? fingerprint
             : throw new AvroContractException(string.Create(
                 CultureInfo.InvariantCulture,
-                $"Not an Avro single-object encoded event: expected the marker C3 01 and a fingerprint, got {Convert.ToHexString(singleObject[..Math.Min(singleObject.Length, HeaderLength)])} ({singleObject.Length} bytes)."));
+                $"Not an Avro single-object encoded event (nor a Schema Registry framed one): expected the marker C3 01 and a fingerprint (or 00 and a schema id), got {Convert.ToHexString(singleObject[..Math.Min(singleObject.Length, HeaderLength)])} ({singleObject.Length} bytes)."));
 }

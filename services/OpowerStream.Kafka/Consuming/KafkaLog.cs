@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace OpowerStream.Kafka.Consuming;
 
-/// <summary>The log messages of the Kafka layer's consumer loop (event ids 12xx and 16xx, as before the loop moved here).</summary>
+/// <summary>The log messages of the Kafka layer's consumer loop (event ids 12xx and 16xx, as before the loop moved here) and of Schema Registry framing (17xx).</summary>
 internal static partial class KafkaLog
 {
     [LoggerMessage(1200, LogLevel.Information, "Consumer {Name} started: topic {Topic}, group {Group}")]
@@ -28,4 +28,7 @@ internal static partial class KafkaLog
 
     [LoggerMessage(1600, LogLevel.Warning, "Consumer {Name}: the broker reported {Code} ({Reason}); the client retries, the batch so far is applied and no record is skipped")]
     public static partial void ConsumeErrorRetried(ILogger logger, string name, string code, string reason);
+
+    [LoggerMessage(1700, LogLevel.Information, "Schema Registry: {Topic} events of {Schema} are framed with schema id {SchemaId}, {How} under the subject {Subject}")]
+    public static partial void SchemaFramed(ILogger logger, string topic, string schema, int schemaId, string how, string subject);
 }

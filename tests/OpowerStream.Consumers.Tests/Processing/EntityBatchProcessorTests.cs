@@ -123,6 +123,8 @@ public class EntityBatchProcessorTests
             { "unknown fingerprint", unknownFingerprint },
             { "another entity's event", RawRowSerializer.For(Entity.Interval).Serialize(Row(Entity.Interval)) },
             { "garbage", Encoding.UTF8.GetBytes("this is not an Avro event at all") },
+            // Schema Registry framing (magic byte 0, schema id 1) read by a processor that has no registry to ask.
+            { "registry framed, no registry", [0, 0, 0, 0, 1, .. rate[10..]] },
         };
     }
 
