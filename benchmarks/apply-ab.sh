@@ -3,14 +3,16 @@
 # same topic, filled once by the newer revision's extractor, in alternating rounds with a fresh store each time.
 # Prints every round, the medians and the ratio newer/older per store, like benchmarks/run.sh's apply stage.
 #   benchmarks/apply-ab.sh REV_OLDER [REV_NEWER (default HEAD)] [ROWS (default 1000000)]
-# BENCH_ROUNDS (default 3) rounds per revision and store.
+# BENCH_ROUNDS (default 3) rounds per revision and store; BENCH_STORES (default "sqlite postgres") the stores;
+# BENCH_DB (default opowerstream_bench) the PostgreSQL database each round recreates.
 set -euo pipefail
 
 readonly ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 readonly WORK="${BENCH_WORK:-${ROOT}/.artifacts/bench-ab}"
 readonly ROUNDS="${BENCH_ROUNDS:-3}"
 readonly DAYS=11
-readonly BENCH_DB=opowerstream_bench
+readonly BENCH_DB="${BENCH_DB:-opowerstream_bench}"
+readonly STORES="${BENCH_STORES:-sqlite postgres}"
 [ $# -ge 1 ] && [ $# -le 3 ] || { echo "usage: benchmarks/apply-ab.sh REV_OLDER [REV_NEWER] [ROWS]" >&2; exit 2; }
 readonly OLDER="$1" NEWER="${2:-HEAD}" ROWS="${3:-1000000}"
 
@@ -59,7 +61,7 @@ echo
 echo "| store | older rows/s (median) | newer rows/s (median) | newer / older |"
 echo "|---|---:|---:|---:|"
 notes=()
-for store in sqlite postgres; do
+for store in ${STORES}; do
   older_runs=() newer_runs=()
   for trial in $(seq "${ROUNDS}"); do
     for side in older newer; do
