@@ -2,6 +2,7 @@ using System.Data.Common;
 using Npgsql;
 using NpgsqlTypes;
 using OpowerStream.Domain;
+using OpowerStream.Domain.Completeness;
 using OpowerStream.Storage.Batching;
 using OpowerStream.Storage.Relational;
 
@@ -61,66 +62,79 @@ internal sealed class PostgresPipelineStore : RelationalPipelineStore
     }
 
     /// <summary>
-    /// One statement: the upsert, then the counters from what it returns. <c>xmax = 0</c> marks a freshly
-    /// inserted row version; for a replaced one the stored estimate flag is read from the statement's own snapshot,
-    /// which still shows it as it was (only RETURNING shows a CTE's writes). The local day of each row is computed
-    /// here (the domain's rule) and staged beside it as a day number, so no row travels back to the client.
+    /// The rows staged (<see cref="StageAsync"/>) and counted as a first load counts them, every one a new key; one
+    /// statement upserts them and streams back only the rows that assumption got wrong: keys it replaced
+    /// (<c>xmax</c> not 0), with the estimate flag they had, read from the statement's own snapshot, which still
+    /// shows it (only RETURNING shows a CTE's writes); and rows the sequence guard kept out (staged, not written:
+    /// looked for only when fewer rows were written than staged). A first load streams nothing back, and no
+    /// statement joins the written rows to the staged ones.
     /// </summary>
     protected override async Task WriteCountedIntervalsAsync(
         DbConnection connection, DbTransaction transaction, IReadOnlyCollection<IntervalRead> rows, CancellationToken ct)
     {
         var table = Tables.Intervals;
-        var days = new LocalDayCache(UtilityTimeZone);
-        var staging = await StageAsync(connection, transaction, table, rows, ct,
-            ("local_day_number", row => days.Of(row.IntervalEndUtc, row.IntervalMinutes).DayNumber)).ConfigureAwait(false);
+        var staging = await StageAsync(connection, transaction, table, rows, ct).ConfigureAwait(false);
+        var deltas = new CompletenessDeltas(UtilityTimeZone);
+        foreach (var row in rows)
+        {
+            deltas.Add(AppliedInterval.Of(row, inserted: true, wasEstimate: false));
+        }
+
         var keys = table.Keys.Select(key => key.Name).ToList();
-        var seriesColumns = string.Join(", ", keys.Where(key => key != "interval_end_utc"));
+        string KeysOf(string alias) => string.Join(", ", keys.Select(key => $"{alias}.{key}"));
         string SameKey(string left, string right) => string.Join(" AND ", keys.Select(key => $"{left}.{key} = {right}.{key}"));
-        var counters = Tables.IntervalCompleteness;
         await using var upsert = connection.Command(transaction, $"""
             WITH written AS (
                 {table.InsertSql($"SELECT {table.ColumnList} FROM {staging} ORDER BY {table.KeyList}")}
                 RETURNING {table.KeyList}, is_estimate, xmax = 0 AS inserted
-            ), changes AS (
-                SELECT {string.Join(", ", keys.Select(key => $"written.{key}"))}, staged.local_day_number,
-                    CASE WHEN written.inserted THEN 1 ELSE 0 END AS received,
-                    CASE WHEN written.is_estimate = 'E' THEN 1 ELSE 0 END - CASE WHEN written.inserted THEN 0
-                        ELSE (SELECT CASE WHEN stored.is_estimate = 'E' THEN 1 ELSE 0 END FROM {table.Name} stored WHERE {SameKey("stored", "written")}) END
-                        AS estimated
-                FROM written JOIN {staging} staged ON {SameKey("staged", "written")}
             )
-            {counters.InsertSql($"""
-                SELECT {seriesColumns}, to_char(DATE '0001-01-01' + local_day_number, 'YYYY-MM-DD') AS local_date, SUM(received), SUM(estimated)
-                FROM changes GROUP BY {seriesColumns}, local_day_number HAVING SUM(received) <> 0 OR SUM(estimated) <> 0
-                ORDER BY {counters.KeyList}
-                """)}
-            """);
-        await upsert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            SELECT {KeysOf("written")}, written.is_estimate = 'E', TRUE,
+                (SELECT stored.is_estimate = 'E' FROM {table.Name} stored WHERE {SameKey("stored", "written")})
+            FROM written WHERE NOT written.inserted
+            UNION ALL
+            SELECT {KeysOf("staged")}, staged.is_estimate = 'E', FALSE, NULL FROM {staging} staged
+            WHERE (SELECT count(*) FROM written) < @staged AND NOT EXISTS (SELECT 1 FROM written WHERE {SameKey("written", "staged")})
+            """).With("@staged", rows.Count);
+        var reader = await upsert.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                var assumed = new AppliedInterval(
+                    new IntervalSeries(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3)),
+                    reader.GetFieldValue<DateTime>(4), reader.GetBoolean(5), Inserted: true, WasEstimate: false);
+                deltas.Withdraw(assumed);
+                // A key another transaction stored after this statement's snapshot has no flag to read: its estimate
+                // count stays as that transaction left it.
+                if (reader.GetBoolean(6) && !reader.IsDBNull(7))
+                {
+                    deltas.Add(assumed with { Inserted = false, WasEstimate = reader.GetBoolean(7) });
+                }
+            }
+        }
+
+        await AddDayCountsAsync(connection, transaction, deltas.ToList(), ct).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Binary COPY of the rows (and an <paramref name="extra"/> integer column, when given) into the session's
-    /// staging table for <paramref name="table"/>; its name. COPY
+    /// Binary COPY of the rows into the session's staging table for <paramref name="table"/>; its name. COPY
     /// streams: the server parses rows while the client still writes them, with no per-column arrays to build
     /// first. The staging table is created once per physical connection (the pool keeps sessions, see
     /// <see cref="OpenAsync"/>) and emptied by every commit.
     /// </summary>
     private static async Task<string> StageAsync<T>(
-        DbConnection connection, DbTransaction transaction, StoreTable<T> table, IReadOnlyCollection<T> rows, CancellationToken ct,
-        (string Name, Func<T, int> Value)? extra = null)
+        DbConnection connection, DbTransaction transaction, StoreTable<T> table, IReadOnlyCollection<T> rows, CancellationToken ct)
     {
         var npgsql = (NpgsqlConnection)connection;
-        var staging = extra is { } added ? $"staging_{table.Name}_{added.Name}" : $"staging_{table.Name}";
-        var extraColumn = extra is { } column ? $", {column.Name} integer" : "";
+        var staging = $"staging_{table.Name}";
         await using (var create = connection.Command(transaction,
-            $"CREATE TEMP TABLE IF NOT EXISTS {staging} (LIKE {table.Name}{extraColumn}) ON COMMIT DELETE ROWS"))
+            $"CREATE TEMP TABLE IF NOT EXISTS {staging} (LIKE {table.Name}) ON COMMIT DELETE ROWS"))
         {
             await create.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
 
         var columns = table.Columns;
-        var columnList = extra is { } named ? $"{table.ColumnList}, {named.Name}" : table.ColumnList;
-        var import = await npgsql.BeginBinaryImportAsync($"COPY {staging} ({columnList}) FROM STDIN (FORMAT BINARY)", ct)
+        var import = await npgsql.BeginBinaryImportAsync($"COPY {staging} ({table.ColumnList}) FROM STDIN (FORMAT BINARY)", ct)
             .ConfigureAwait(false);
         await using (import.ConfigureAwait(false))
         {
@@ -131,11 +145,6 @@ internal sealed class PostgresPipelineStore : RelationalPipelineStore
                 for (var index = 0; index < values.Length; index++)
                 {
                     Write(import, values[index], columns[index].Type);
-                }
-
-                if (extra is { } value)
-                {
-                    import.Write(value.Value(row), NpgsqlDbType.Integer);
                 }
             }
 
