@@ -62,12 +62,10 @@ internal sealed class PostgresPipelineStore : RelationalPipelineStore
     }
 
     /// <summary>
-    /// The rows staged (<see cref="StageAsync"/>) and counted as a first load counts them, every one a new key; one
-    /// statement upserts them and streams back only the rows that assumption got wrong: keys it replaced
-    /// (<c>xmax</c> not 0), with the estimate flag they had, read from the statement's own snapshot, which still
-    /// shows it (only RETURNING shows a CTE's writes); and rows the sequence guard kept out (staged, not written:
-    /// looked for only when fewer rows were written than staged). A first load streams nothing back, and no
-    /// statement joins the written rows to the staged ones.
+    /// Like SQLite: the rows staged (<see cref="StageAsync"/>) and counted as a first load counts them, every one a
+    /// new key, and written by an insert that ignores conflicts, which on a first load costs what the upsert costs
+    /// and says how many it inserted. Only when that is fewer than staged does <see cref="KeysStoredBeforeSql"/>
+    /// upsert the rest and stream back what corrects the count.
     /// </summary>
     protected override async Task WriteCountedIntervalsAsync(
         DbConnection connection, DbTransaction transaction, IReadOnlyCollection<IntervalRead> rows, CancellationToken ct)
@@ -80,40 +78,64 @@ internal sealed class PostgresPipelineStore : RelationalPipelineStore
             deltas.Add(AppliedInterval.Of(row, inserted: true, wasEstimate: false));
         }
 
-        var keys = table.Keys.Select(key => key.Name).ToList();
-        string KeysOf(string alias) => string.Join(", ", keys.Select(key => $"{alias}.{key}"));
-        string SameKey(string left, string right) => string.Join(" AND ", keys.Select(key => $"{left}.{key} = {right}.{key}"));
-        await using var upsert = connection.Command(transaction, $"""
-            WITH written AS (
-                {table.InsertSql($"SELECT {table.ColumnList} FROM {staging} ORDER BY {table.KeyList}")}
-                RETURNING {table.KeyList}, is_estimate, xmax = 0 AS inserted
-            )
-            SELECT {KeysOf("written")}, written.is_estimate = 'E', TRUE,
-                (SELECT stored.is_estimate = 'E' FROM {table.Name} stored WHERE {SameKey("stored", "written")})
-            FROM written WHERE NOT written.inserted
-            UNION ALL
-            SELECT {KeysOf("staged")}, staged.is_estimate = 'E', FALSE, NULL FROM {staging} staged
-            WHERE (SELECT count(*) FROM written) < @staged AND NOT EXISTS (SELECT 1 FROM written WHERE {SameKey("written", "staged")})
-            """).With("@staged", rows.Count);
-        var reader = await upsert.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
+        int inserted;
+        await using (var insertNew = connection.Command(transaction,
+            table.InsertSql($"SELECT {table.ColumnList} FROM {staging} ORDER BY {table.KeyList}", ConflictRule.Ignore)))
         {
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            inserted = await insertNew.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        if (inserted < rows.Count)
+        {
+            await using var upsert = connection.Command(transaction, KeysStoredBeforeSql(staging));
+            var reader = await upsert.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
             {
-                var assumed = new AppliedInterval(
-                    new IntervalSeries(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3)),
-                    reader.GetFieldValue<DateTime>(4), reader.GetBoolean(5), Inserted: true, WasEstimate: false);
-                deltas.Withdraw(assumed);
-                // A key another transaction stored after this statement's snapshot has no flag to read: its estimate
-                // count stays as that transaction left it.
-                if (reader.GetBoolean(6) && !reader.IsDBNull(7))
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
                 {
-                    deltas.Add(assumed with { Inserted = false, WasEstimate = reader.GetBoolean(7) });
+                    var assumed = new AppliedInterval(
+                        new IntervalSeries(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3)),
+                        reader.GetFieldValue<DateTime>(4), reader.GetBoolean(5), Inserted: true, WasEstimate: false);
+                    deltas.Withdraw(assumed);
+                    if (reader.GetBoolean(6))
+                    {
+                        deltas.Add(assumed with { Inserted = false, WasEstimate = reader.GetBoolean(7) });
+                    }
                 }
             }
         }
 
         await AddDayCountsAsync(connection, transaction, deltas.ToList(), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The staged rows whose key was stored before this transaction's insert of new keys, with the estimate flag
+    /// stored (each looked up by its key, so only its month's partition is read), upserted under the sequence guard;
+    /// returns each with whether the guard let it in. The insert's own rows are told apart by their creating
+    /// transaction (ours) and sequence (the staged one): a row stored before with both equal would be a redelivery
+    /// of the same line exactly 2^32 transactions later, counted then as new.
+    /// </summary>
+    internal static string KeysStoredBeforeSql(string staging)
+    {
+        var table = Tables.Intervals;
+        var keys = table.Keys.Select(key => key.Name).ToList();
+        string KeysOf(string alias) => string.Join(", ", keys.Select(key => $"{alias}.{key}"));
+        string SameKey(string left, string right) => string.Join(" AND ", keys.Select(key => $"{left}.{key} = {right}.{key}"));
+        return $"""
+            WITH stored AS MATERIALIZED (
+                SELECT {string.Join(", ", table.Columns.Select(column => $"staged.{column.Name}"))},
+                    (SELECT previous.is_estimate = 'E' FROM {table.Name} previous WHERE {SameKey("previous", "staged")}
+                        AND (previous.xmin <> pg_current_xact_id()::xid OR {SequenceColumn.Tuple("previous")} <> {SequenceColumn.Tuple("staged")}))
+                        AS was_estimate
+                FROM {staging} staged
+            ), written AS (
+                {table.InsertSql($"SELECT {table.ColumnList} FROM stored WHERE was_estimate IS NOT NULL ORDER BY {table.KeyList}")}
+                RETURNING {table.KeyList}
+            )
+            SELECT {KeysOf("stored")}, stored.is_estimate = 'E', written.service_point_id IS NOT NULL, stored.was_estimate
+            FROM stored LEFT JOIN written ON {SameKey("written", "stored")}
+            WHERE stored.was_estimate IS NOT NULL
+            """;
     }
 
     /// <summary>
