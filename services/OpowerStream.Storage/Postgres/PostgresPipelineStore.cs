@@ -71,6 +71,7 @@ internal sealed class PostgresPipelineStore : RelationalPipelineStore
         DbConnection connection, DbTransaction transaction, IReadOnlyCollection<IntervalRead> rows, CancellationToken ct)
     {
         var table = Tables.Intervals;
+        await AttachMonthsAsync(connection, transaction, rows, ct).ConfigureAwait(false);
         var staging = await StageAsync(connection, transaction, table, rows, ct).ConfigureAwait(false);
         var deltas = new CompletenessDeltas(UtilityTimeZone);
         foreach (var row in rows)
@@ -106,6 +107,22 @@ internal sealed class PostgresPipelineStore : RelationalPipelineStore
         }
 
         await AddDayCountsAsync(connection, transaction, deltas.ToList(), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Makes sure the interval table has a partition for every month (UTC) <paramref name="rows"/> end in (schema
+    /// version 7): a catalog lookup per month, and a new partition the first time a month arrives.
+    /// </summary>
+    private static async Task AttachMonthsAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyCollection<IntervalRead> rows, CancellationToken ct)
+    {
+        var months = rows
+            .Select(row => UtcTime.Normalize(row.IntervalEndUtc))
+            .Select(end => new DateTime(end.Year, end.Month, 1, 0, 0, 0, DateTimeKind.Utc))
+            .Distinct()
+            .ToArray();
+        await using var ensure = connection.Command(transaction, "SELECT ensure_interval_partitions(@months)").With("@months", months);
+        await ensure.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -12,6 +12,9 @@ internal static class PostgresSchema
     // Any constant works; it only has to be the same in every process that migrates this database.
     private const long MigrationLockKey = 0x0_5057_4D49_4752; // "OPWMIGR"-ish, readable in pg_locks
 
+    // Serializes the creation of interval partitions between consumers (ensure_interval_partitions).
+    private const long PartitionLockKey = 0x0_5057_5041_5254; // "OPWPART"-ish
+
     public static readonly MigrationDialect Dialect = new(
         """
         CREATE TABLE IF NOT EXISTS schema_version (
@@ -161,6 +164,64 @@ internal static class PostgresSchema
                 owner text COLLATE "C" NOT NULL,
                 expires_at timestamptz NOT NULL
             );
+            """),
+        new(7, "intervals range-partitioned by month of the interval end (UTC), partitions created as rows arrive; columns ordered to pad less", $$"""
+            ALTER TABLE intervals RENAME TO intervals_unpartitioned;
+            ALTER TABLE intervals_unpartitioned RENAME CONSTRAINT intervals_pkey TO intervals_unpartitioned_pkey;
+
+            -- Eight-byte columns first, then four-byte ones, then the variable-length ones: no alignment padding.
+            CREATE TABLE intervals (
+                interval_end_utc timestamptz NOT NULL,
+                seq_file_timestamp bigint NOT NULL,
+                seq_line bigint NOT NULL,
+                interval_minutes integer NOT NULL,
+                seq_generation integer NOT NULL DEFAULT 1,
+                service_point_id text COLLATE "C" NOT NULL,
+                service_quantity_identifier text COLLATE "C" NOT NULL,
+                units text COLLATE "C" NOT NULL,
+                usage_value numeric(18,6) NOT NULL,
+                is_estimate text NOT NULL,
+                service_type text,
+                seq_source_file text COLLATE "C" NOT NULL,
+                PRIMARY KEY (service_point_id, service_quantity_identifier, units, interval_minutes, interval_end_utc)
+            ) PARTITION BY RANGE (interval_end_utc);
+
+            -- The partitions of the months (UTC) of the given instants that are not attached yet, each named
+            -- intervals_YYYY_MM. Created apart, then attached: ATTACH locks the parent only against other schema
+            -- changes (SHARE UPDATE EXCLUSIVE), not against the consumers' writes or readers. Consumers call it
+            -- concurrently: the advisory lock makes one create a month while the others wait, then find it attached.
+            CREATE FUNCTION ensure_interval_partitions(instants timestamptz[]) RETURNS void LANGUAGE plpgsql AS $function$
+            DECLARE
+                month_start timestamp;
+                partition_name text;
+            BEGIN
+                FOR month_start IN SELECT DISTINCT date_trunc('month', instant AT TIME ZONE 'UTC') FROM unnest(instants) AS instant LOOP
+                    partition_name := 'intervals_' || to_char(month_start, 'YYYY_MM');
+                    CONTINUE WHEN EXISTS (
+                        SELECT 1 FROM pg_inherits WHERE inhparent = 'intervals'::regclass AND inhrelid = to_regclass(partition_name));
+                    PERFORM pg_advisory_xact_lock({{PartitionLockKey}});
+                    CONTINUE WHEN EXISTS (
+                        SELECT 1 FROM pg_inherits WHERE inhparent = 'intervals'::regclass AND inhrelid = to_regclass(partition_name));
+                    IF to_regclass(partition_name) IS NOT NULL THEN
+                        RAISE EXCEPTION 'intervals of % arrived, but table % is not attached to intervals (a detached month?): attach it again, or rename or drop it',
+                            to_char(month_start, 'YYYY-MM'), partition_name;
+                    END IF;
+                    EXECUTE format('CREATE TABLE %I (LIKE intervals INCLUDING DEFAULTS)', partition_name);
+                    EXECUTE format('ALTER TABLE intervals ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)', partition_name,
+                        to_char(month_start, 'YYYY-MM-DD') || ' 00:00:00+00', to_char(month_start + interval '1 month', 'YYYY-MM-DD') || ' 00:00:00+00');
+                END LOOP;
+            END
+            $function$;
+
+            SELECT ensure_interval_partitions(ARRAY(
+                SELECT DISTINCT date_trunc('month', interval_end_utc AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' FROM intervals_unpartitioned));
+            INSERT INTO intervals (
+                interval_end_utc, seq_file_timestamp, seq_line, interval_minutes, seq_generation, service_point_id,
+                service_quantity_identifier, units, usage_value, is_estimate, service_type, seq_source_file)
+            SELECT interval_end_utc, seq_file_timestamp, seq_line, interval_minutes, seq_generation, service_point_id,
+                service_quantity_identifier, units, usage_value, is_estimate, service_type, seq_source_file
+            FROM intervals_unpartitioned;
+            DROP TABLE intervals_unpartitioned;
             """),
     ];
 }
