@@ -74,7 +74,7 @@ for store in ${STORES}; do
       else
         newer_runs+=("$(rate "${n}" "${APPLY_SECONDS}")") newer_cpu+=("${cpu}")
       fi
-      notes+=("${store} round ${trial} ${side}: ${n} rows applied in ${APPLY_SECONDS} s; CPU ${CPU_SECONDS} s consumer host + ${SERVER_CPU_SECONDS} s PostgreSQL server")
+      notes+=("${store} round ${trial} ${side}: ${n} rows applied in ${APPLY_SECONDS} s; CPU ${CPU_SECONDS} s consumer host + ${SERVER_CPU_SECONDS} s PostgreSQL server; ${BYTES_PER_ROW} bytes stored per interval row")
     done
   done
   older_rate="$(median "${older_runs[@]}")" newer_rate="$(median "${newer_runs[@]}")"

@@ -82,11 +82,13 @@ fresh_database() { psql_admin -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABAS
 # One round of the apply stage: the consumer host of HARNESS applies the topic prefix `apply` on BROKER into a fresh
 # store of STORE's kind (a SQLite file under DIR, or the database BENCH_DB); sets APPLY_SECONDS (from the first record
 # consumed to the last commit) and APPLY_STARTUP (process start and group join), besides SECONDS_TAKEN, RSS_MB and
-# CPU_SECONDS (the consumer host's); SERVER_CPU_SECONDS is the PostgreSQL server's CPU time for the store (0 for SQLite).
+# CPU_SECONDS (the consumer host's); SERVER_CPU_SECONDS is the PostgreSQL server's CPU time for the store (0 for SQLite),
+# BYTES_PER_ROW what PostgreSQL stores per interval row ("-" for SQLite): tables, indexes and TOAST of the interval table
+# and all its partitions (pg_partition_tree also lists an unpartitioned table itself), divided by the rows.
 apply_round() { # harness store rows dir out
   local location="sqlite:$4/apply.sqlite" sampler=""
   rm -f "$4/apply.sqlite"* "$4/server-cpu"*
-  SERVER_CPU_SECONDS=0
+  SERVER_CPU_SECONDS=0 BYTES_PER_ROW=-
   if [ "$2" = postgres ]; then
     fresh_database "${BENCH_DB}"
     location="postgres:${PG_CONNECTION/Database=${PGDATABASE_ADMIN}/Database=${BENCH_DB}}"
@@ -98,6 +100,8 @@ apply_round() { # harness store rows dir out
     touch "$4/server-cpu.stop"
     wait "${sampler}"
     SERVER_CPU_SECONDS="$(cat "$4/server-cpu")"
+    BYTES_PER_ROW="$(psql -X -q -At -d "${BENCH_DB}" -c "
+      SELECT round((SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('intervals')) / count(*), 1) FROM intervals")"
   fi
   APPLY_SECONDS="$(sed -n 's/.*seconds=\([0-9.]*\) first.*/\1/p' "$5")"
   APPLY_STARTUP="$(sed -n 's/.*first_record_after=\([0-9.]*\).*/\1/p' "$5")"
