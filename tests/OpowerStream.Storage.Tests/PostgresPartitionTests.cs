@@ -60,6 +60,28 @@ public sealed class PostgresPartitionTests(PostgresFixture postgres) : IClassFix
     }
 
     [Fact]
+    public async Task Two_consumers_reaching_the_same_new_months_at_once_create_each_month_once()
+    {
+        await using var other = await PipelineStores.OpenAsync(new StoreLocation(StoreKind.Postgres, connectionString), NewYork, CancellationToken.None);
+        var secondMeter = ThirteenMonths.Select(row => row with { ServicePointId = "SP2" }).ToList();
+
+        // Each consumer its own meter and its own connection pool, in small batches: both reach every month together.
+        await Task.WhenAll(ApplyInBatchesAsync(store, ThirteenMonths), ApplyInBatchesAsync(other, secondMeter));
+
+        Assert.Equal(13, Assert.Single(await QueryAsync(
+            "SELECT count(*) FROM pg_inherits WHERE inhparent = 'intervals'::regclass", row => row.GetInt64(0))));
+        Assert.Equal([.. ThirteenMonths, .. secondMeter], await store.ReadIntervalsAsync(CancellationToken.None).ToListAsync());
+
+        static Task ApplyInBatchesAsync(IPipelineStore consumer, IReadOnlyList<IntervalRead> rows) => Task.Run(async () =>
+        {
+            foreach (var batch in rows.Chunk(10))
+            {
+                await consumer.ApplyIntervalsAsync(Batch(batch), CancellationToken.None);
+            }
+        });
+    }
+
+    [Fact]
     public async Task An_old_month_can_be_detached_and_the_store_keeps_applying_and_reading_the_others()
     {
         await ApplyAsync(ThirteenMonths);

@@ -197,12 +197,18 @@ internal static class PostgresSchema
             BEGIN
                 FOR month_start IN SELECT DISTINCT date_trunc('month', instant AT TIME ZONE 'UTC') FROM unnest(instants) AS instant LOOP
                     partition_name := 'intervals_' || to_char(month_start, 'YYYY_MM');
+                    -- Catalog rows read by queries (each statement's snapshot), not to_regclass: its cache does not
+                    -- see a partition another consumer committed while this one waited for the advisory lock.
                     CONTINUE WHEN EXISTS (
-                        SELECT 1 FROM pg_inherits WHERE inhparent = 'intervals'::regclass AND inhrelid = to_regclass(partition_name));
+                        SELECT 1 FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid
+                        WHERE h.inhparent = 'intervals'::regclass AND c.relname = partition_name);
                     PERFORM pg_advisory_xact_lock({{PartitionLockKey}});
                     CONTINUE WHEN EXISTS (
-                        SELECT 1 FROM pg_inherits WHERE inhparent = 'intervals'::regclass AND inhrelid = to_regclass(partition_name));
-                    IF to_regclass(partition_name) IS NOT NULL THEN
+                        SELECT 1 FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid
+                        WHERE h.inhparent = 'intervals'::regclass AND c.relname = partition_name);
+                    IF EXISTS (
+                        SELECT 1 FROM pg_class c
+                        WHERE c.relname = partition_name AND c.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = 'intervals'::regclass)) THEN
                         RAISE EXCEPTION 'intervals of % arrived, but table % is not attached to intervals (a detached month?): attach it again, or rename or drop it',
                             to_char(month_start, 'YYYY-MM'), partition_name;
                     END IF;
