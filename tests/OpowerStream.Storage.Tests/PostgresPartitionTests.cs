@@ -115,18 +115,20 @@ public sealed class PostgresPartitionTests(PostgresFixture postgres) : IClassFix
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await connection.ExecuteAsync(transaction, "CREATE TEMP TABLE staged_june (LIKE intervals) ON COMMIT DROP", CancellationToken.None);
-        var table = Tables.Intervals;
+        var columns = PostgresIntervalSql.StoredColumnList;
         // June's days re-sent by a later file: stored keys, so the store's second statement upserts them.
         await connection.ExecuteAsync(transaction, $"""
-            INSERT INTO staged_june ({table.ColumnList})
-            SELECT {table.ColumnList.Replace("seq_file_timestamp", "seq_file_timestamp + 1", StringComparison.Ordinal)}
+            INSERT INTO staged_june ({columns})
+            SELECT {columns.Replace("seq_file_timestamp", "seq_file_timestamp + 1", StringComparison.Ordinal)}
             FROM intervals WHERE interval_end_utc >= '2025-06-01 00:00:00+00' AND interval_end_utc < '2025-07-01 00:00:00+00'
             """, CancellationToken.None);
         await connection.ExecuteAsync(
-            transaction, table.InsertSql($"SELECT {table.ColumnList} FROM staged_june ORDER BY {table.KeyList}", ConflictRule.Ignore), CancellationToken.None);
+            transaction,
+            PostgresIntervalSql.InsertSql($"SELECT {columns} FROM staged_june ORDER BY {Tables.Intervals.KeyList}", newKeysOnly: true),
+            CancellationToken.None);
 
         string plan;
-        await using (var explain = connection.Command(transaction, $"EXPLAIN (ANALYZE, FORMAT JSON) {PostgresPipelineStore.KeysStoredBeforeSql("staged_june")}"))
+        await using (var explain = connection.Command(transaction, $"EXPLAIN (ANALYZE, FORMAT JSON) {PostgresIntervalSql.KeysStoredBeforeSql("staged_june")}"))
         {
             plan = (string)(await explain.ExecuteScalarAsync())!;
         }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using Npgsql;
 using NpgsqlTypes;
@@ -15,6 +16,9 @@ namespace OpowerStream.Storage.Postgres;
 internal sealed class PostgresPipelineStore : RelationalPipelineStore
 {
     private readonly NpgsqlDataSource dataSource;
+
+    // Source file names and their ids in source_files, as this process has numbered or read them.
+    private readonly ConcurrentDictionary<string, int> fileIds = new(StringComparer.Ordinal);
 
     private PostgresPipelineStore(NpgsqlDataSource dataSource, TimeZoneInfo utilityTimeZone)
         : base(PostgresColumnValues.Instance, utilityTimeZone)
@@ -62,17 +66,24 @@ internal sealed class PostgresPipelineStore : RelationalPipelineStore
     }
 
     /// <summary>
-    /// Like SQLite: the rows staged (<see cref="StageAsync"/>) and counted as a first load counts them, every one a
-    /// new key, and written by an insert that ignores conflicts, which on a first load costs what the upsert costs
-    /// and says how many it inserted. Only when that is fewer than staged does <see cref="KeysStoredBeforeSql"/>
-    /// upsert the rest and stream back what corrects the count.
+    /// Like SQLite: the rows staged (<see cref="StageAsync"/>, each file as its id) and counted as a first load counts
+    /// them, every one a new key, and written by an insert that ignores conflicts, which on a first load costs what
+    /// the upsert costs and says how many it inserted. Only when that is fewer than staged does
+    /// <see cref="PostgresIntervalSql.KeysStoredBeforeSql"/> upsert the rest and stream back what corrects the count.
     /// </summary>
     protected override async Task WriteCountedIntervalsAsync(
         DbConnection connection, DbTransaction transaction, IReadOnlyCollection<IntervalRead> rows, CancellationToken ct)
     {
         var table = Tables.Intervals;
         await AttachMonthsAsync(connection, transaction, rows, ct).ConfigureAwait(false);
-        var staging = await StageAsync(connection, transaction, table, rows, ct).ConfigureAwait(false);
+        await NumberNewFilesAsync(rows, ct).ConfigureAwait(false);
+        var staging = await StageAsync(connection, transaction, table, rows, ct,
+            (PostgresIntervalSql.StoredColumnList, row =>
+            {
+                var values = table.ToValues(row);
+                values[PostgresIntervalSql.FileIndex] = fileIds[row.Sequence.SourceFile];
+                return values;
+            })).ConfigureAwait(false);
         var deltas = new CompletenessDeltas(UtilityTimeZone);
         foreach (var row in rows)
         {
@@ -80,15 +91,15 @@ internal sealed class PostgresPipelineStore : RelationalPipelineStore
         }
 
         int inserted;
-        await using (var insertNew = connection.Command(transaction,
-            table.InsertSql($"SELECT {table.ColumnList} FROM {staging} ORDER BY {table.KeyList}", ConflictRule.Ignore)))
+        await using (var insertNew = connection.Command(transaction, PostgresIntervalSql.InsertSql(
+            $"SELECT {PostgresIntervalSql.StoredColumnList} FROM {staging} ORDER BY {table.KeyList}", newKeysOnly: true)))
         {
             inserted = await insertNew.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
 
         if (inserted < rows.Count)
         {
-            await using var upsert = connection.Command(transaction, KeysStoredBeforeSql(staging));
+            await using var upsert = connection.Command(transaction, PostgresIntervalSql.KeysStoredBeforeSql(staging));
             var reader = await upsert.ExecuteReaderAsync(ct).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
@@ -126,43 +137,51 @@ internal sealed class PostgresPipelineStore : RelationalPipelineStore
     }
 
     /// <summary>
-    /// The staged rows whose key was stored before this transaction's insert of new keys, with the estimate flag
-    /// stored (each looked up by its key, so only its month's partition is read), upserted under the sequence guard;
-    /// returns each with whether the guard let it in. The insert's own rows are told apart by their creating
-    /// transaction (ours) and sequence (the staged one): a row stored before with both equal would be a redelivery
-    /// of the same line exactly 2^32 transactions later, counted then as new.
+    /// Gives the rows' source files not seen yet by this process their ids in <c>source_files</c>, and remembers
+    /// them: names are numbered in a transaction of their own, so no id is remembered for a name whose batch then
+    /// rolled back (a name, once numbered, is never removed).
     /// </summary>
-    internal static string KeysStoredBeforeSql(string staging)
+    private async Task NumberNewFilesAsync(IReadOnlyCollection<IntervalRead> rows, CancellationToken ct)
     {
-        var table = Tables.Intervals;
-        var keys = table.Keys.Select(key => key.Name).ToList();
-        string KeysOf(string alias) => string.Join(", ", keys.Select(key => $"{alias}.{key}"));
-        string SameKey(string left, string right) => string.Join(" AND ", keys.Select(key => $"{left}.{key} = {right}.{key}"));
-        return $"""
-            WITH stored AS MATERIALIZED (
-                SELECT {string.Join(", ", table.Columns.Select(column => $"staged.{column.Name}"))},
-                    (SELECT previous.is_estimate = 'E' FROM {table.Name} previous WHERE {SameKey("previous", "staged")}
-                        AND (previous.xmin <> pg_current_xact_id()::xid OR {SequenceColumn.Tuple("previous")} <> {SequenceColumn.Tuple("staged")}))
-                        AS was_estimate
-                FROM {staging} staged
-            ), written AS (
-                {table.InsertSql($"SELECT {table.ColumnList} FROM stored WHERE was_estimate IS NOT NULL ORDER BY {table.KeyList}")}
-                RETURNING {table.KeyList}
-            )
-            SELECT {KeysOf("stored")}, stored.is_estimate = 'E', written.service_point_id IS NOT NULL, stored.was_estimate
-            FROM stored LEFT JOIN written ON {SameKey("written", "stored")}
-            WHERE stored.was_estimate IS NOT NULL
-            """;
+        var names = rows.Select(row => row.Sequence.SourceFile).Where(name => !fileIds.ContainsKey(name)).Distinct(StringComparer.Ordinal).ToArray();
+        if (names.Length == 0)
+        {
+            return;
+        }
+
+        var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await using (var insert = connection.Command(transaction: null,
+                "INSERT INTO source_files (name) SELECT name FROM unnest(@names) AS name ORDER BY name ON CONFLICT (name) DO NOTHING")
+                .With("@names", names))
+            {
+                await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+
+            await using var select = connection.Command(transaction: null, "SELECT name, id FROM source_files WHERE name = ANY(@names)").With("@names", names);
+            var reader = await select.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    fileIds[reader.GetString(0)] = reader.GetInt32(1);
+                }
+            }
+        }
     }
 
     /// <summary>
-    /// Binary COPY of the rows into the session's staging table for <paramref name="table"/>; its name. COPY
+    /// Binary COPY of the rows (as <paramref name="stored"/> gives their columns and values, when the table stores
+    /// them otherwise than <paramref name="table"/> maps them) into the session's staging table for
+    /// <paramref name="table"/>; its name. COPY
     /// streams: the server parses rows while the client still writes them, with no per-column arrays to build
     /// first. The staging table is created once per physical connection (the pool keeps sessions, see
     /// <see cref="OpenAsync"/>) and emptied by every commit.
     /// </summary>
     private static async Task<string> StageAsync<T>(
-        DbConnection connection, DbTransaction transaction, StoreTable<T> table, IReadOnlyCollection<T> rows, CancellationToken ct)
+        DbConnection connection, DbTransaction transaction, StoreTable<T> table, IReadOnlyCollection<T> rows, CancellationToken ct,
+        (string ColumnList, Func<T, object?[]> Values)? stored = null)
     {
         var npgsql = (NpgsqlConnection)connection;
         var staging = $"staging_{table.Name}";
@@ -173,14 +192,14 @@ internal sealed class PostgresPipelineStore : RelationalPipelineStore
         }
 
         var columns = table.Columns;
-        var import = await npgsql.BeginBinaryImportAsync($"COPY {staging} ({table.ColumnList}) FROM STDIN (FORMAT BINARY)", ct)
+        var import = await npgsql.BeginBinaryImportAsync($"COPY {staging} ({stored?.ColumnList ?? table.ColumnList}) FROM STDIN (FORMAT BINARY)", ct)
             .ConfigureAwait(false);
         await using (import.ConfigureAwait(false))
         {
             foreach (var row in rows)
             {
                 import.StartRow();
-                var values = table.ToValues(row);
+                var values = stored is { } mapped ? mapped.Values(row) : table.ToValues(row);
                 for (var index = 0; index < values.Length; index++)
                 {
                     Write(import, values[index], columns[index].Type);
@@ -219,6 +238,8 @@ internal sealed class PostgresPipelineStore : RelationalPipelineStore
                 throw new ArgumentException($"No PostgreSQL binding for a {value.GetType().Name} in a {type} column.", nameof(value));
         }
     }
+
+    protected override string IntervalsSelectSql => PostgresIntervalSql.SelectAllSql;
 
     // Conflicts with the row-exclusive lock of the consumers' counter upserts, not with readers.
     protected override string? CompletenessLockSql => "LOCK TABLE interval_completeness IN SHARE ROW EXCLUSIVE MODE";

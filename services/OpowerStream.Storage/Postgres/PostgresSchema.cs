@@ -165,9 +165,16 @@ internal static class PostgresSchema
                 expires_at timestamptz NOT NULL
             );
             """),
-        new(7, "intervals range-partitioned by month of the interval end (UTC), partitions created as rows arrive; columns ordered to pad less", $$"""
+        new(7, "intervals range-partitioned by month of the interval end (UTC), partitions created as rows arrive; the source file by id; columns ordered to pad less", $$"""
             ALTER TABLE intervals RENAME TO intervals_unpartitioned;
             ALTER TABLE intervals_unpartitioned RENAME CONSTRAINT intervals_pkey TO intervals_unpartitioned_pkey;
+
+            -- Interval rows name their source file by this id (numbered as names arrive): 4 bytes instead of the
+            -- name in every row. The sequence guard still orders files by name (the id's order is arrival order).
+            CREATE TABLE source_files (
+                id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                name text COLLATE "C" NOT NULL UNIQUE
+            );
 
             -- Eight-byte columns first, then four-byte ones, then the variable-length ones: no alignment padding.
             CREATE TABLE intervals (
@@ -176,13 +183,13 @@ internal static class PostgresSchema
                 seq_line bigint NOT NULL,
                 interval_minutes integer NOT NULL,
                 seq_generation integer NOT NULL DEFAULT 1,
+                seq_file_id integer NOT NULL,
                 service_point_id text COLLATE "C" NOT NULL,
                 service_quantity_identifier text COLLATE "C" NOT NULL,
                 units text COLLATE "C" NOT NULL,
                 usage_value numeric(18,6) NOT NULL,
                 is_estimate text NOT NULL,
                 service_type text,
-                seq_source_file text COLLATE "C" NOT NULL,
                 PRIMARY KEY (service_point_id, service_quantity_identifier, units, interval_minutes, interval_end_utc)
             ) PARTITION BY RANGE (interval_end_utc);
 
@@ -221,12 +228,13 @@ internal static class PostgresSchema
 
             SELECT ensure_interval_partitions(ARRAY(
                 SELECT DISTINCT date_trunc('month', interval_end_utc AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' FROM intervals_unpartitioned));
+            INSERT INTO source_files (name) SELECT DISTINCT seq_source_file FROM intervals_unpartitioned ORDER BY 1;
             INSERT INTO intervals (
-                interval_end_utc, seq_file_timestamp, seq_line, interval_minutes, seq_generation, service_point_id,
-                service_quantity_identifier, units, usage_value, is_estimate, service_type, seq_source_file)
-            SELECT interval_end_utc, seq_file_timestamp, seq_line, interval_minutes, seq_generation, service_point_id,
-                service_quantity_identifier, units, usage_value, is_estimate, service_type, seq_source_file
-            FROM intervals_unpartitioned;
+                interval_end_utc, seq_file_timestamp, seq_line, interval_minutes, seq_generation, seq_file_id, service_point_id,
+                service_quantity_identifier, units, usage_value, is_estimate, service_type)
+            SELECT i.interval_end_utc, i.seq_file_timestamp, i.seq_line, i.interval_minutes, i.seq_generation, f.id, i.service_point_id,
+                i.service_quantity_identifier, i.units, i.usage_value, i.is_estimate, i.service_type
+            FROM intervals_unpartitioned i JOIN source_files f ON f.name = i.seq_source_file;
             DROP TABLE intervals_unpartitioned;
             """),
     ];
