@@ -43,12 +43,31 @@ extract_ours() { # topic-prefix partitions file stdout-file [SETTING=value...]
   if [ -z "${EXTRACT_MS}" ]; then log "extract did not publish the file: $(cat "${out}")"; exit 1; fi
 }
 
-# Runs a command under /usr/bin/time; sets SECONDS_TAKEN (wall) and RSS_MB (peak RSS of that process).
+# Runs a command under /usr/bin/time; sets SECONDS_TAKEN (wall), RSS_MB (peak RSS of that process) and
+# CPU_SECONDS (its user + system CPU time, which other processes on the machine inflate far less than the wall time).
 measure() { # stdout-file command...
   local out="$1"; shift
-  /usr/bin/time -f '%e %M' -o "${WORK}/time.out" "$@" >"${out}"
-  read -r SECONDS_TAKEN rss_kb <"${WORK}/time.out"
+  /usr/bin/time -f '%e %M %U %S' -o "${WORK}/time.out" "$@" >"${out}"
+  local rss_kb user_s system_s
+  read -r SECONDS_TAKEN rss_kb user_s system_s <"${WORK}/time.out"
   RSS_MB=$((rss_kb / 1024))
+  CPU_SECONDS="$(awk -v u="${user_s}" -v s="${system_s}" 'BEGIN { printf "%.2f", u + s }')"
+}
+
+# The CPU time of the PostgreSQL server processes serving database DB, sampled from /proc every 0.1 s until
+# FILE.stop exists (a backend's last 0.1 s before it exits is idle: the client has committed), then written to FILE
+# in seconds. Other databases' backends (other engineers' tests share the server) are not counted.
+sample_server_cpu() { # db file
+  local pid ticks total=0
+  declare -A last=()
+  while [ ! -f "$2.stop" ]; do
+    for pid in $(pgrep -f "postgres: .*: [^ ]+ $1 "); do
+      ticks="$(awk '{ print $14 + $15 }' "/proc/${pid}/stat" 2>/dev/null)" && last[${pid}]="${ticks}"
+    done
+    sleep 0.1
+  done
+  for ticks in "${last[@]}"; do total=$((total + ticks)); done
+  awk -v t="${total}" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }' >"$2"
 }
 
 rate() { awk -v r="$1" -v s="$2" 'BEGIN { printf "%.0f", r / s }'; }
@@ -64,15 +83,29 @@ fresh_database() { psql_admin -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABAS
 
 # One round of the apply stage: the consumer host of HARNESS applies the topic prefix `apply` on BROKER into a fresh
 # store of STORE's kind (a SQLite file under DIR, or the database BENCH_DB); sets APPLY_SECONDS (from the first record
-# consumed to the last commit) and APPLY_STARTUP (process start and group join), besides SECONDS_TAKEN and RSS_MB.
+# consumed to the last commit) and APPLY_STARTUP (process start and group join), besides SECONDS_TAKEN, RSS_MB and
+# CPU_SECONDS (the consumer host's); SERVER_CPU_SECONDS is the PostgreSQL server's CPU time for the store (0 for SQLite),
+# BYTES_PER_ROW what PostgreSQL stores per interval row ("-" for SQLite): tables, indexes and TOAST of the interval table
+# (a partitioned table's own size is 0) and of all its partitions, divided by the rows.
 apply_round() { # harness store rows dir out
-  local location="sqlite:$4/apply.sqlite"
-  rm -f "$4/apply.sqlite"*
+  local location="sqlite:$4/apply.sqlite" sampler=""
+  rm -f "$4/apply.sqlite"* "$4/server-cpu"*
+  SERVER_CPU_SECONDS=0 BYTES_PER_ROW=-
   if [ "$2" = postgres ]; then
     fresh_database "${BENCH_DB}"
     location="postgres:${PG_CONNECTION/Database=${PGDATABASE_ADMIN}/Database=${BENCH_DB}}"
+    sample_server_cpu "${BENCH_DB}" "$4/server-cpu" &
+    sampler=$!
   fi
   measure "$5" "$1" apply-ours "${BROKER}" apply "${location}" "$3"
+  if [ -n "${sampler}" ]; then
+    touch "$4/server-cpu.stop"
+    wait "${sampler}"
+    SERVER_CPU_SECONDS="$(cat "$4/server-cpu")"
+    BYTES_PER_ROW="$(psql -X -q -At -d "${BENCH_DB}" -c "
+      SELECT round((SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c
+        WHERE c.oid = 'intervals'::regclass OR c.oid IN (SELECT relid FROM pg_partition_tree('intervals'))) / count(*), 1) FROM intervals")"
+  fi
   APPLY_SECONDS="$(sed -n 's/.*seconds=\([0-9.]*\) first.*/\1/p' "$5")"
   APPLY_STARTUP="$(sed -n 's/.*first_record_after=\([0-9.]*\).*/\1/p' "$5")"
 }

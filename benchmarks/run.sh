@@ -140,7 +140,7 @@ bench_size() { # rows
       apply_round "${WORK}/harness/opower-bench" "${store}" "${n}" "${dir}" "${dir}/apply-${store}.out"
       applied_runs+=("$(rate "${n}" "${APPLY_SECONDS}")")
       apply_rss="$(larger "${apply_rss}" "${RSS_MB}")"
-      notes+=("apply-ours --store ${store}, round ${trial}: ${n} rows applied in ${APPLY_SECONDS} s from the first record consumed; the process started ${APPLY_STARTUP} s before it (start-up and the consumer-group join) and ran ${SECONDS_TAKEN} s in all")
+      notes+=("apply-ours --store ${store}, round ${trial}: ${n} rows applied in ${APPLY_SECONDS} s from the first record consumed; the process started ${APPLY_STARTUP} s before it (start-up and the consumer-group join) and ran ${SECONDS_TAKEN} s in all; CPU ${CPU_SECONDS} s consumer host + ${SERVER_CPU_SECONDS} s PostgreSQL server; ${BYTES_PER_ROW} bytes stored per interval row")
     done
     if [ "${store}" = sqlite ]; then
       add_row "apply SQLite (consumer host, from the topic)" "$(median "${applied_runs[@]}")" "${apply_rss}" \
@@ -148,6 +148,7 @@ bench_size() { # rows
     else
       add_row "apply PostgreSQL (consumer host, from the topic)" "$(median "${applied_runs[@]}")" "${apply_rss}" \
         "psql COPY + INSERT ON CONFLICT" "${pg_base}" "${pg_base_rss}" 0.8
+      notes+=("apply PostgreSQL: ${BYTES_PER_ROW} bytes stored per interval row (tables, indexes and TOAST of the interval table and its partitions, divided by its rows; target <= 150)")
     fi
   done
   stop_brokers

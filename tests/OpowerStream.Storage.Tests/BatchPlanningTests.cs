@@ -129,4 +129,31 @@ public sealed class CompletenessDeltasTests
                 ],
                 NewYork));
     }
+
+    [Fact]
+    public void Withdrawing_an_assumed_new_row_and_adding_what_happened_counts_like_adding_what_happened()
+    {
+        // PostgreSQL counts every staged row as new, then corrects the rows the upsert replaced or kept out.
+        var series = new Domain.Completeness.IntervalSeries("SP1", "CONSUMED", "KWH", 15);
+        var end = new DateTime(2026, 3, 8, 5, 15, 0, DateTimeKind.Utc);
+        var replaced = new AppliedInterval(series, end, IsEstimate: true, Inserted: true, WasEstimate: false);
+        var keptOut = new AppliedInterval(series, end.AddMinutes(15), IsEstimate: true, Inserted: true, WasEstimate: false);
+        var inserted = new AppliedInterval(series, end.AddMinutes(30), IsEstimate: false, Inserted: true, WasEstimate: false);
+        var corrected = new CompletenessDeltas(NewYork);
+        foreach (var row in (AppliedInterval[])[replaced, keptOut, inserted])
+        {
+            corrected.Add(row);
+        }
+
+        corrected.Withdraw(replaced);
+        corrected.Add(replaced with { Inserted = false, WasEstimate = true });
+        corrected.Withdraw(keptOut);
+
+        Assert.Equal(
+            [new Domain.Completeness.DayCount(series, new DateOnly(2026, 3, 8), 1, 0)],
+            corrected.ToList());
+        Assert.Equal(
+            CompletenessDeltas.Of([replaced with { Inserted = false, WasEstimate = true }, inserted], NewYork),
+            corrected.ToList());
+    }
 }

@@ -98,6 +98,26 @@ public abstract class CompletenessStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_batch_of_new_and_stored_keys_counts_the_new_ones_and_the_estimates_it_replaced()
+    {
+        var day = DayOf(FallBack, 'E');
+        await ApplyAsync([.. day.Take(60)]);
+
+        // The whole day from a later file: 40 new keys and 60 stored ones replaced, the first 10 of them by actuals.
+        await ApplyAsync([.. day.Select((row, index) => row with
+        {
+            IsEstimate = index < 10 ? 'A' : 'E',
+            Sequence = new SourceSequence(LaterFileTimestamp, LaterFile, row.Sequence.Line),
+        })]);
+        Assert.Equal([new DayCount(Meter, FallBack, 100, 90)], await CountsAsync());
+
+        // The first file's estimates again with one new key: the guard keeps the stored actuals out, the new key counts.
+        var nextDay = DayOf(FallBack.AddDays(1), 'E');
+        await ApplyAsync([.. day.Take(10), nextDay[0]]);
+        Assert.Equal([new DayCount(Meter, FallBack, 100, 90), new DayCount(Meter, FallBack.AddDays(1), 1, 1)], await CountsAsync());
+    }
+
+    [Fact]
     public async Task Rejected_rows_never_count()
     {
         var day = DayOf(SpringForward, 'A');

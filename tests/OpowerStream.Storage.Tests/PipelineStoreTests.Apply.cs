@@ -92,6 +92,23 @@ public abstract partial class PipelineStoreTests
     }
 
     [Fact]
+    public async Task Files_of_equal_timestamp_end_in_the_same_row_whichever_arrives_first()
+    {
+        // PostgreSQL numbers source files as they arrive: the id of 'opwr_a' is 1 here and 2 in the reversed store,
+        // but the guard orders by name ('B' before 'a'), so both stores keep the row of 'opwr_a'.
+        var fromA = Interval("SP1", 1m, line: 9, file: "opwr_a_interval15_20261120060000.gz");
+        var fromB = Interval("SP1", 2m, line: 2, file: "opwr_B_interval15_20261120060000.gz");
+        await Store.ApplyIntervalsAsync(Batch([fromA]), CancellationToken.None);
+        await Store.ApplyIntervalsAsync(Batch([fromB]), CancellationToken.None);
+        await using var reversed = await OpenSecondStoreAsync();
+        await reversed.ApplyIntervalsAsync(Batch([fromB]), CancellationToken.None);
+        await reversed.ApplyIntervalsAsync(Batch([fromA]), CancellationToken.None);
+
+        Assert.Equal([fromA], await ReadIntervalsAsync());
+        Assert.Equal([fromA], await ToListAsync(reversed.ReadIntervalsAsync(CancellationToken.None)));
+    }
+
+    [Fact]
     public async Task Duplicates_within_one_batch_keep_the_highest_sequence()
     {
         await Store.ApplyIntervalsAsync(

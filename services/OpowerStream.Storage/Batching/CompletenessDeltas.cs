@@ -45,10 +45,15 @@ internal sealed class CompletenessDeltas(TimeZoneInfo zone)
         return batch.ToList();
     }
 
-    public void Add(AppliedInterval row)
+    public void Add(AppliedInterval row) => Add(row, 1);
+
+    /// <summary>Takes back what <see cref="Add(AppliedInterval)"/> of <paramref name="row"/> counted: for a row first counted on an assumption that proved wrong.</summary>
+    public void Withdraw(AppliedInterval row) => Add(row, -1);
+
+    private void Add(AppliedInterval row, int sign)
     {
-        var received = row.Inserted ? 1 : 0;
-        var estimated = (row.IsEstimate ? 1 : 0) - (row.WasEstimate ? 1 : 0);
+        var received = sign * (row.Inserted ? 1 : 0);
+        var estimated = sign * ((row.IsEstimate ? 1 : 0) - (row.WasEstimate ? 1 : 0));
         if (received == 0 && estimated == 0)
         {
             return;

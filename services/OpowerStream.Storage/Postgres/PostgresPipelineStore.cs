@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using Npgsql;
 using NpgsqlTypes;
 using OpowerStream.Domain;
+using OpowerStream.Domain.Completeness;
 using OpowerStream.Storage.Batching;
 using OpowerStream.Storage.Relational;
 
@@ -14,6 +16,9 @@ namespace OpowerStream.Storage.Postgres;
 internal sealed class PostgresPipelineStore : RelationalPipelineStore
 {
     private readonly NpgsqlDataSource dataSource;
+
+    // Source file names and their ids in source_files, as this process has numbered or read them.
+    private readonly ConcurrentDictionary<string, int> fileIds = new(StringComparer.Ordinal);
 
     private PostgresPipelineStore(NpgsqlDataSource dataSource, TimeZoneInfo utilityTimeZone)
         : base(PostgresColumnValues.Instance, utilityTimeZone)
@@ -61,81 +66,143 @@ internal sealed class PostgresPipelineStore : RelationalPipelineStore
     }
 
     /// <summary>
-    /// One statement: the upsert, then the counters from what it returns. <c>xmax = 0</c> marks a freshly
-    /// inserted row version; for a replaced one the stored estimate flag is read from the statement's own snapshot,
-    /// which still shows it as it was (only RETURNING shows a CTE's writes). The local day of each row is computed
-    /// here (the domain's rule) and staged beside it as a day number, so no row travels back to the client.
+    /// Like SQLite: the rows staged (<see cref="StageAsync"/>, each file as its id) and counted as a first load counts
+    /// them, every one a new key, and written by an insert that ignores conflicts, which on a first load costs what
+    /// the upsert costs and says how many it inserted. Only when that is fewer than staged does
+    /// <see cref="PostgresIntervalSql.KeysStoredBeforeSql"/> upsert the rest and stream back what corrects the count.
     /// </summary>
     protected override async Task WriteCountedIntervalsAsync(
         DbConnection connection, DbTransaction transaction, IReadOnlyCollection<IntervalRead> rows, CancellationToken ct)
     {
         var table = Tables.Intervals;
-        var days = new LocalDayCache(UtilityTimeZone);
+        await AttachMonthsAsync(connection, transaction, rows, ct).ConfigureAwait(false);
+        await NumberNewFilesAsync(rows, ct).ConfigureAwait(false);
         var staging = await StageAsync(connection, transaction, table, rows, ct,
-            ("local_day_number", row => days.Of(row.IntervalEndUtc, row.IntervalMinutes).DayNumber)).ConfigureAwait(false);
-        var keys = table.Keys.Select(key => key.Name).ToList();
-        var seriesColumns = string.Join(", ", keys.Where(key => key != "interval_end_utc"));
-        string SameKey(string left, string right) => string.Join(" AND ", keys.Select(key => $"{left}.{key} = {right}.{key}"));
-        var counters = Tables.IntervalCompleteness;
-        await using var upsert = connection.Command(transaction, $"""
-            WITH written AS (
-                {table.InsertSql($"SELECT {table.ColumnList} FROM {staging} ORDER BY {table.KeyList}")}
-                RETURNING {table.KeyList}, is_estimate, xmax = 0 AS inserted
-            ), changes AS (
-                SELECT {string.Join(", ", keys.Select(key => $"written.{key}"))}, staged.local_day_number,
-                    CASE WHEN written.inserted THEN 1 ELSE 0 END AS received,
-                    CASE WHEN written.is_estimate = 'E' THEN 1 ELSE 0 END - CASE WHEN written.inserted THEN 0
-                        ELSE (SELECT CASE WHEN stored.is_estimate = 'E' THEN 1 ELSE 0 END FROM {table.Name} stored WHERE {SameKey("stored", "written")}) END
-                        AS estimated
-                FROM written JOIN {staging} staged ON {SameKey("staged", "written")}
-            )
-            {counters.InsertSql($"""
-                SELECT {seriesColumns}, to_char(DATE '0001-01-01' + local_day_number, 'YYYY-MM-DD') AS local_date, SUM(received), SUM(estimated)
-                FROM changes GROUP BY {seriesColumns}, local_day_number HAVING SUM(received) <> 0 OR SUM(estimated) <> 0
-                ORDER BY {counters.KeyList}
-                """)}
-            """);
-        await upsert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            (PostgresIntervalSql.StoredColumnList, row =>
+            {
+                var values = table.ToValues(row);
+                values[PostgresIntervalSql.FileIndex] = fileIds[row.Sequence.SourceFile];
+                return values;
+            })).ConfigureAwait(false);
+        var deltas = new CompletenessDeltas(UtilityTimeZone);
+        foreach (var row in rows)
+        {
+            deltas.Add(AppliedInterval.Of(row, inserted: true, wasEstimate: false));
+        }
+
+        int inserted;
+        await using (var insertNew = connection.Command(transaction, PostgresIntervalSql.InsertSql(
+            $"SELECT {PostgresIntervalSql.StoredColumnList} FROM {staging} ORDER BY {table.KeyList}", newKeysOnly: true)))
+        {
+            inserted = await insertNew.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        if (inserted < rows.Count)
+        {
+            await using var upsert = connection.Command(transaction, PostgresIntervalSql.KeysStoredBeforeSql(staging));
+            var reader = await upsert.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    var assumed = new AppliedInterval(
+                        new IntervalSeries(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3)),
+                        reader.GetFieldValue<DateTime>(4), reader.GetBoolean(5), Inserted: true, WasEstimate: false);
+                    deltas.Withdraw(assumed);
+                    if (reader.GetBoolean(6))
+                    {
+                        deltas.Add(assumed with { Inserted = false, WasEstimate = reader.GetBoolean(7) });
+                    }
+                }
+            }
+        }
+
+        await AddDayCountsAsync(connection, transaction, deltas.ToList(), ct).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Binary COPY of the rows (and an <paramref name="extra"/> integer column, when given) into the session's
-    /// staging table for <paramref name="table"/>; its name. COPY
+    /// Makes sure the interval table has a partition for every month (UTC) <paramref name="rows"/> end in (schema
+    /// version 7): a catalog lookup per month, and a new partition the first time a month arrives.
+    /// </summary>
+    private static async Task AttachMonthsAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyCollection<IntervalRead> rows, CancellationToken ct)
+    {
+        var months = rows
+            .Select(row => UtcTime.Normalize(row.IntervalEndUtc))
+            .Select(end => new DateTime(end.Year, end.Month, 1, 0, 0, 0, DateTimeKind.Utc))
+            .Distinct()
+            .ToArray();
+        await using var ensure = connection.Command(transaction, "SELECT ensure_interval_partitions(@months)").With("@months", months);
+        await ensure.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Gives the rows' source files not seen yet by this process their ids in <c>source_files</c>, and remembers
+    /// them: names are numbered in a transaction of their own, so no id is remembered for a name whose batch then
+    /// rolled back (a name, once numbered, is never removed).
+    /// </summary>
+    private async Task NumberNewFilesAsync(IReadOnlyCollection<IntervalRead> rows, CancellationToken ct)
+    {
+        var names = rows.Select(row => row.Sequence.SourceFile).Where(name => !fileIds.ContainsKey(name)).Distinct(StringComparer.Ordinal).ToArray();
+        if (names.Length == 0)
+        {
+            return;
+        }
+
+        var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await using (var insert = connection.Command(transaction: null,
+                "INSERT INTO source_files (name) SELECT name FROM unnest(@names) AS name ORDER BY name ON CONFLICT (name) DO NOTHING")
+                .With("@names", names))
+            {
+                await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+
+            await using var select = connection.Command(transaction: null, "SELECT name, id FROM source_files WHERE name = ANY(@names)").With("@names", names);
+            var reader = await select.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    fileIds[reader.GetString(0)] = reader.GetInt32(1);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Binary COPY of the rows (as <paramref name="stored"/> gives their columns and values, when the table stores
+    /// them otherwise than <paramref name="table"/> maps them) into the session's staging table for
+    /// <paramref name="table"/>; its name. COPY
     /// streams: the server parses rows while the client still writes them, with no per-column arrays to build
     /// first. The staging table is created once per physical connection (the pool keeps sessions, see
     /// <see cref="OpenAsync"/>) and emptied by every commit.
     /// </summary>
     private static async Task<string> StageAsync<T>(
         DbConnection connection, DbTransaction transaction, StoreTable<T> table, IReadOnlyCollection<T> rows, CancellationToken ct,
-        (string Name, Func<T, int> Value)? extra = null)
+        (string ColumnList, Func<T, object?[]> Values)? stored = null)
     {
         var npgsql = (NpgsqlConnection)connection;
-        var staging = extra is { } added ? $"staging_{table.Name}_{added.Name}" : $"staging_{table.Name}";
-        var extraColumn = extra is { } column ? $", {column.Name} integer" : "";
+        var staging = $"staging_{table.Name}";
         await using (var create = connection.Command(transaction,
-            $"CREATE TEMP TABLE IF NOT EXISTS {staging} (LIKE {table.Name}{extraColumn}) ON COMMIT DELETE ROWS"))
+            $"CREATE TEMP TABLE IF NOT EXISTS {staging} (LIKE {table.Name}) ON COMMIT DELETE ROWS"))
         {
             await create.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
 
         var columns = table.Columns;
-        var columnList = extra is { } named ? $"{table.ColumnList}, {named.Name}" : table.ColumnList;
-        var import = await npgsql.BeginBinaryImportAsync($"COPY {staging} ({columnList}) FROM STDIN (FORMAT BINARY)", ct)
+        var import = await npgsql.BeginBinaryImportAsync($"COPY {staging} ({stored?.ColumnList ?? table.ColumnList}) FROM STDIN (FORMAT BINARY)", ct)
             .ConfigureAwait(false);
         await using (import.ConfigureAwait(false))
         {
             foreach (var row in rows)
             {
                 import.StartRow();
-                var values = table.ToValues(row);
+                var values = stored is { } mapped ? mapped.Values(row) : table.ToValues(row);
                 for (var index = 0; index < values.Length; index++)
                 {
                     Write(import, values[index], columns[index].Type);
-                }
-
-                if (extra is { } value)
-                {
-                    import.Write(value.Value(row), NpgsqlDbType.Integer);
                 }
             }
 
@@ -171,6 +238,8 @@ internal sealed class PostgresPipelineStore : RelationalPipelineStore
                 throw new ArgumentException($"No PostgreSQL binding for a {value.GetType().Name} in a {type} column.", nameof(value));
         }
     }
+
+    protected override string IntervalsSelectSql => PostgresIntervalSql.SelectAllSql;
 
     // Conflicts with the row-exclusive lock of the consumers' counter upserts, not with readers.
     protected override string? CompletenessLockSql => "LOCK TABLE interval_completeness IN SHARE ROW EXCLUSIVE MODE";

@@ -12,6 +12,9 @@ internal static class PostgresSchema
     // Any constant works; it only has to be the same in every process that migrates this database.
     private const long MigrationLockKey = 0x0_5057_4D49_4752; // "OPWMIGR"-ish, readable in pg_locks
 
+    // Serializes the creation of interval partitions between consumers (ensure_interval_partitions).
+    private const long PartitionLockKey = 0x0_5057_5041_5254; // "OPWPART"-ish
+
     public static readonly MigrationDialect Dialect = new(
         """
         CREATE TABLE IF NOT EXISTS schema_version (
@@ -161,6 +164,78 @@ internal static class PostgresSchema
                 owner text COLLATE "C" NOT NULL,
                 expires_at timestamptz NOT NULL
             );
+            """),
+        new(7, "intervals range-partitioned by month of the interval end (UTC), partitions created as rows arrive; the source file by id; columns ordered to pad less", $$"""
+            ALTER TABLE intervals RENAME TO intervals_unpartitioned;
+            ALTER TABLE intervals_unpartitioned RENAME CONSTRAINT intervals_pkey TO intervals_unpartitioned_pkey;
+
+            -- Interval rows name their source file by this id (numbered as names arrive): 4 bytes instead of the
+            -- name in every row. The sequence guard still orders files by name (the id's order is arrival order).
+            CREATE TABLE source_files (
+                id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                name text COLLATE "C" NOT NULL UNIQUE
+            );
+
+            -- Eight-byte columns first, then four-byte ones, then the variable-length ones: no alignment padding.
+            CREATE TABLE intervals (
+                interval_end_utc timestamptz NOT NULL,
+                seq_file_timestamp bigint NOT NULL,
+                seq_line bigint NOT NULL,
+                interval_minutes integer NOT NULL,
+                seq_generation integer NOT NULL DEFAULT 1,
+                seq_file_id integer NOT NULL,
+                service_point_id text COLLATE "C" NOT NULL,
+                service_quantity_identifier text COLLATE "C" NOT NULL,
+                units text COLLATE "C" NOT NULL,
+                usage_value numeric(18,6) NOT NULL,
+                is_estimate text NOT NULL,
+                service_type text,
+                PRIMARY KEY (service_point_id, service_quantity_identifier, units, interval_minutes, interval_end_utc)
+            ) PARTITION BY RANGE (interval_end_utc);
+
+            -- The partitions of the months (UTC) of the given instants that are not attached yet, each named
+            -- intervals_YYYY_MM. Created apart, then attached: ATTACH locks the parent only against other schema
+            -- changes (SHARE UPDATE EXCLUSIVE), not against the consumers' writes or readers. Consumers call it
+            -- concurrently: the advisory lock makes one create a month while the others wait, then find it attached.
+            CREATE FUNCTION ensure_interval_partitions(instants timestamptz[]) RETURNS void LANGUAGE plpgsql AS $function$
+            DECLARE
+                month_start timestamp;
+                partition_name text;
+            BEGIN
+                FOR month_start IN SELECT DISTINCT date_trunc('month', instant AT TIME ZONE 'UTC') FROM unnest(instants) AS instant LOOP
+                    partition_name := 'intervals_' || to_char(month_start, 'YYYY_MM');
+                    -- Catalog rows read by queries (each statement's snapshot), not to_regclass: its cache does not
+                    -- see a partition another consumer committed while this one waited for the advisory lock.
+                    CONTINUE WHEN EXISTS (
+                        SELECT 1 FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid
+                        WHERE h.inhparent = 'intervals'::regclass AND c.relname = partition_name);
+                    PERFORM pg_advisory_xact_lock({{PartitionLockKey}});
+                    CONTINUE WHEN EXISTS (
+                        SELECT 1 FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid
+                        WHERE h.inhparent = 'intervals'::regclass AND c.relname = partition_name);
+                    IF EXISTS (
+                        SELECT 1 FROM pg_class c
+                        WHERE c.relname = partition_name AND c.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = 'intervals'::regclass)) THEN
+                        RAISE EXCEPTION 'intervals of % arrived, but table % is not attached to intervals (a detached month?): attach it again, or rename or drop it',
+                            to_char(month_start, 'YYYY-MM'), partition_name;
+                    END IF;
+                    EXECUTE format('CREATE TABLE %I (LIKE intervals INCLUDING DEFAULTS)', partition_name);
+                    EXECUTE format('ALTER TABLE intervals ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)', partition_name,
+                        to_char(month_start, 'YYYY-MM-DD') || ' 00:00:00+00', to_char(month_start + interval '1 month', 'YYYY-MM-DD') || ' 00:00:00+00');
+                END LOOP;
+            END
+            $function$;
+
+            SELECT ensure_interval_partitions(ARRAY(
+                SELECT DISTINCT date_trunc('month', interval_end_utc AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' FROM intervals_unpartitioned));
+            INSERT INTO source_files (name) SELECT DISTINCT seq_source_file FROM intervals_unpartitioned ORDER BY 1;
+            INSERT INTO intervals (
+                interval_end_utc, seq_file_timestamp, seq_line, interval_minutes, seq_generation, seq_file_id, service_point_id,
+                service_quantity_identifier, units, usage_value, is_estimate, service_type)
+            SELECT i.interval_end_utc, i.seq_file_timestamp, i.seq_line, i.interval_minutes, i.seq_generation, f.id, i.service_point_id,
+                i.service_quantity_identifier, i.units, i.usage_value, i.is_estimate, i.service_type
+            FROM intervals_unpartitioned i JOIN source_files f ON f.name = i.seq_source_file;
+            DROP TABLE intervals_unpartitioned;
             """),
     ];
 }

@@ -181,7 +181,10 @@ internal abstract class RelationalPipelineStore(IColumnValues columnValues, Time
         }
     }
 
-    public IAsyncEnumerable<IntervalRead> ReadIntervalsAsync(CancellationToken ct) => ReadAllAsync(Tables.Intervals, ct);
+    public IAsyncEnumerable<IntervalRead> ReadIntervalsAsync(CancellationToken ct) => ReadAsync(IntervalsSelectSql, Tables.Intervals.FromRow, [], ct);
+
+    /// <summary>Every interval in <see cref="Tables.Intervals"/>' columns, in key order.</summary>
+    protected virtual string IntervalsSelectSql => Tables.Intervals.SelectAllSql;
 
     public IAsyncEnumerable<DayCount> ReadDayCountsAsync(DateOnly? from, DateOnly? to, CancellationToken ct)
     {

@@ -98,7 +98,7 @@ internal sealed class SqlitePipelineStore : RelationalPipelineStore
         var database = ((SqliteConnection)connection).Handle!;
         var table = Tables.Intervals;
         var keys = table.Keys;
-        var applied = new List<AppliedInterval>(rows.Count);
+        var deltas = new CompletenessDeltas(UtilityTimeZone);
         using var insertNew = Prepare(database, table.InsertSql(ValuesOf(table.Columns), ConflictRule.Ignore));
         using var readEstimate = Prepare(database,
             $"SELECT is_estimate FROM {table.Name} WHERE {string.Join(" AND ", keys.Select((key, index) => $"{key.Name} = ?{index + 1}"))}");
@@ -109,7 +109,7 @@ internal sealed class SqlitePipelineStore : RelationalPipelineStore
             var values = table.ToValues(row);
             if (Execute(database, insertNew, values, table.Columns) == 1)
             {
-                applied.Add(AppliedInterval.Of(row, inserted: true, wasEstimate: false));
+                deltas.Add(AppliedInterval.Of(row, inserted: true, wasEstimate: false));
                 continue;
             }
 
@@ -119,11 +119,11 @@ internal sealed class SqlitePipelineStore : RelationalPipelineStore
             Check(raw.sqlite3_reset(readEstimate), database);
             if (Execute(database, upsert, values, table.Columns) == 1)
             {
-                applied.Add(AppliedInterval.Of(row, inserted: false, wasEstimate));
+                deltas.Add(AppliedInterval.Of(row, inserted: false, wasEstimate));
             }
         }
 
-        return AddDayCountsAsync(connection, transaction, CompletenessDeltas.Of(applied, UtilityTimeZone), ct);
+        return AddDayCountsAsync(connection, transaction, deltas.ToList(), ct);
     }
 
     // A write transaction (BEGIN IMMEDIATE) holds the database's only write lock.
