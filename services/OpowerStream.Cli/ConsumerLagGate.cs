@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using OpowerStream.Consumers;
 using OpowerStream.Domain;
 using OpowerStream.Extractor;
-using OpowerStream.Hosting;
 using OpowerStream.Kafka;
 
 namespace OpowerStream.Cli;
@@ -43,24 +42,16 @@ public sealed class ConsumerLagGate : IPublishGate, IDisposable
             .ToList();
     }
 
-    public async ValueTask WaitUntilOpenAsync(CancellationToken ct)
+    public ValueTask WaitUntilOpenAsync(CancellationToken ct)
     {
         producer.Producer.Flush(ct);
-        var waited = false;
-        while (WorstLag() is { } worst && worst.Lag > maxLag)
-        {
-            if (!waited)
-            {
-                Log.ExtractorWaitsForConsumers(logger, worst.Topic, worst.Partition, worst.Lag, maxLag);
-                waited = true;
-            }
-
-            await Task.Delay(RecheckInterval, ct).ConfigureAwait(false);
-        }
+        return LagGateWait.WhileAboveAsync(WorstLag, maxLag, RecheckInterval, logger, ct);
     }
 
     public void Dispose() => monitors.ForEach(monitor => monitor.Dispose());
 
-    private PartitionLag? WorstLag() =>
-        monitors.SelectMany(monitor => monitor.Measure(LagQueryTimeout)).MaxBy(partition => partition.Lag);
+    private LocalPartitionLag? WorstLag() =>
+        monitors.SelectMany(monitor => monitor.Measure(LagQueryTimeout)).MaxBy(partition => partition.Lag) is { } worst
+            ? new LocalPartitionLag(worst.Topic, worst.Partition, worst.Lag)
+            : null;
 }

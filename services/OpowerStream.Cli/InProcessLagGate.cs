@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpowerStream.Domain;
 using OpowerStream.Extractor;
-using OpowerStream.Hosting;
 using OpowerStream.Kafka;
 
 namespace OpowerStream.Cli;
@@ -28,20 +27,8 @@ public sealed class InProcessLagGate(
     private readonly int maxLag = extractor.Value.MaxConsumerLag;
     private readonly string[] rowTopics = [.. Enum.GetValues<Entity>().Select(topics.Rows)];
 
-    public async ValueTask WaitUntilOpenAsync(CancellationToken ct)
-    {
-        var waited = false;
-        while (WorstLag() is { } worst && worst.Lag > maxLag)
-        {
-            if (!waited)
-            {
-                Log.ExtractorWaitsForConsumers(logger, worst.Topic, worst.Partition, worst.Lag, maxLag);
-                waited = true;
-            }
-
-            await Task.Delay(RecheckInterval, ct).ConfigureAwait(false);
-        }
-    }
+    public ValueTask WaitUntilOpenAsync(CancellationToken ct) =>
+        LagGateWait.WhileAboveAsync(WorstLag, maxLag, RecheckInterval, logger, ct);
 
     private LocalPartitionLag WorstLag()
     {

@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using System.Text;
+using OpowerStream.Testing;
 
 namespace OpowerStream.Contracts.Tests.Interop;
 
@@ -51,35 +50,6 @@ internal sealed class ApacheAvroTools : IDisposable
     private static string[] Lines(string output) =>
         output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    private (int ExitCode, string Output, string Error) Run(string executable, IEnumerable<string> arguments)
-    {
-        var startInfo = new ProcessStartInfo(executable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-            UseShellExecute = false,
-            WorkingDirectory = WorkDirectory,
-        };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        // A pyenv environment must not leak into Debian's interpreter.
-        startInfo.Environment.Remove("PYTHONPATH");
-        startInfo.Environment.Remove("PYTHONHOME");
-
-        using var process = Process.Start(startInfo)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(Timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{executable} did not finish within {Timeout.TotalSeconds} s.");
-        }
-
-        return (process.ExitCode, output.Result, error.Result);
-    }
+    private (int ExitCode, string Output, string Error) Run(string executable, IEnumerable<string> arguments) =>
+        ToolProcess.Run(executable, arguments, Timeout, WorkDirectory);
 }

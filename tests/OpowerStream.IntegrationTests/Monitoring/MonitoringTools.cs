@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using OpowerStream.Testing;
 
@@ -44,34 +43,10 @@ internal static class MonitoringTools
 
     private static Task<string> RunAsync(string package, string executable, params string[] arguments) => RunAsync(package, executable, arguments, input: null);
 
-    private static async Task<string> RunAsync(string package, string executable, string[] arguments, string? input)
+    private static Task<string> RunAsync(string package, string executable, string[] arguments, string? input)
     {
-        var start = new ProcessStartInfo(executable.StartsWith('/') ? executable : RequireExecutable(package, executable))
-        {
-            RedirectStandardInput = input is not null,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment.Remove("PYTHONPATH");
-        start.Environment.Remove("PYTHONHOME");
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{executable} did not start");
-        using var timeout = new CancellationTokenSource(Timeout);
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        if (input is not null)
-        {
-            await process.StandardInput.WriteAsync(input);
-            process.StandardInput.Close();
-        }
-
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"{executable} {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{await stderr}{await stdout}");
-        return await stdout;
+        var (exitCode, output, error) = ToolProcess.Run(executable.StartsWith('/') ? executable : RequireExecutable(package, executable), arguments, Timeout, input: input);
+        Assert.True(exitCode == 0, $"{executable} {string.Join(' ', arguments)} exited with {exitCode}:\n{error}{output}");
+        return Task.FromResult(output);
     }
 }
