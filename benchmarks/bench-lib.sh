@@ -86,7 +86,8 @@ fresh_database() { psql_admin -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABAS
 # consumed to the last commit) and APPLY_STARTUP (process start and group join), besides SECONDS_TAKEN, RSS_MB and
 # CPU_SECONDS (the consumer host's); SERVER_CPU_SECONDS is the PostgreSQL server's CPU time for the store (0 for SQLite),
 # BYTES_PER_ROW what PostgreSQL stores per interval row ("-" for SQLite): tables, indexes and TOAST of the interval table
-# (a partitioned table's own size is 0) and of all its partitions, divided by the rows.
+# (a partitioned table's own size is 0), of all its partitions and of the series and file names they refer to by id,
+# divided by the rows.
 apply_round() { # harness store rows dir out
   local location="sqlite:$4/apply.sqlite" sampler=""
   rm -f "$4/apply.sqlite"* "$4/server-cpu"*
@@ -104,7 +105,8 @@ apply_round() { # harness store rows dir out
     SERVER_CPU_SECONDS="$(cat "$4/server-cpu")"
     BYTES_PER_ROW="$(psql -X -q -At -d "${BENCH_DB}" -c "
       SELECT round((SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c
-        WHERE c.oid = 'intervals'::regclass OR c.oid IN (SELECT relid FROM pg_partition_tree('intervals'))) / count(*), 1) FROM intervals")"
+        WHERE c.oid IN (SELECT relid FROM pg_partition_tree('intervals'))
+          OR c.oid IN (to_regclass('interval_series'), to_regclass('source_files'))) / count(*), 1) FROM intervals")"
   fi
   APPLY_SECONDS="$(sed -n 's/.*seconds=\([0-9.]*\) first.*/\1/p' "$5")"
   APPLY_STARTUP="$(sed -n 's/.*first_record_after=\([0-9.]*\).*/\1/p' "$5")"

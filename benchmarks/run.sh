@@ -148,7 +148,7 @@ bench_size() { # rows
     else
       add_row "apply PostgreSQL (consumer host, from the topic)" "$(median "${applied_runs[@]}")" "${apply_rss}" \
         "psql COPY + INSERT ON CONFLICT" "${pg_base}" "${pg_base_rss}" 0.8
-      notes+=("apply PostgreSQL: ${BYTES_PER_ROW} bytes stored per interval row (tables, indexes and TOAST of the interval table and its partitions, divided by its rows; target <= 150)")
+      notes+=("apply PostgreSQL: ${BYTES_PER_ROW} bytes stored per interval row (tables, indexes and TOAST of the interval table, its partitions and its lookups of series and files, divided by its rows; target <= 150)")
     fi
   done
   stop_brokers

@@ -9,7 +9,8 @@ namespace OpowerStream.Storage.Tests;
 
 /// <summary>
 /// Schema version 7 on PostgreSQL: the interval table is range-partitioned by the month (UTC) of the interval end,
-/// its partitions created as rows arrive; an old month can be detached; a batch touches only its months.
+/// its partitions created as rows arrive; an old month can be detached; a batch touches only its months. Version 8:
+/// rows name their series by an id into <c>interval_series</c>.
 /// </summary>
 public sealed class PostgresPartitionTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>, IAsyncLifetime
 {
@@ -124,7 +125,7 @@ public sealed class PostgresPartitionTests(PostgresFixture postgres) : IClassFix
             """, CancellationToken.None);
         await connection.ExecuteAsync(
             transaction,
-            PostgresIntervalSql.InsertSql($"SELECT {columns} FROM staged_june ORDER BY {Tables.Intervals.KeyList}", newKeysOnly: true),
+            PostgresIntervalSql.InsertSql($"SELECT {columns} FROM staged_june ORDER BY {PostgresIntervalSql.StoredKeyList}", newKeysOnly: true),
             CancellationToken.None);
 
         string plan;
@@ -191,6 +192,124 @@ public sealed class PostgresPartitionTests(PostgresFixture postgres) : IClassFix
         Assert.Equal(70, (await migrated.ReadDayCountsAsync(null, null, CancellationToken.None).ToListAsync()).Sum(day => day.Received));
         await migrated.ApplyIntervalsAsync(Batch([ThirteenMonths[70]]), CancellationToken.None);
         Assert.Equal(71, (await migrated.ReadIntervalsAsync(CancellationToken.None).ToListAsync()).Count);
+    }
+
+    [Fact]
+    public async Task Each_series_is_stored_once_and_its_intervals_refer_to_it_by_id_never_ordered_by_it()
+    {
+        // The second meter arrives first, so it is numbered first; reads still order by the series' names.
+        var secondMeter = ThirteenMonths.Take(40).Select(row => row with { ServicePointId = "SP2", Units = "KVARH" }).ToList();
+        await ApplyAsync(secondMeter);
+        await ApplyAsync(ThirteenMonths);
+
+        Assert.Equal(
+            [(1, "SP2", "KVARH"), (2, "SP1", "KWH")],
+            await QueryAsync("SELECT id, service_point_id, units FROM interval_series ORDER BY id", row => (row.GetInt32(0), row.GetString(1), row.GetString(2))));
+        Assert.Equal(
+            PostgresIntervalSql.StoredColumnList.Split(", ").Order(StringComparer.Ordinal),
+            await QueryAsync(
+                "SELECT column_name::text FROM information_schema.columns WHERE table_name = 'intervals' ORDER BY column_name::text COLLATE \"C\"",
+                row => row.GetString(0)));
+        Assert.Equal(
+            ["series_id", "interval_end_utc"],
+            await QueryAsync(
+                """
+                SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+                WHERE i.indrelid = 'intervals'::regclass AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)
+                """,
+                row => row.GetString(0)));
+        Assert.Equal([.. ThirteenMonths, .. secondMeter], await store.ReadIntervalsAsync(CancellationToken.None).ToListAsync());
+    }
+
+    [Fact]
+    public async Task Two_consumers_numbering_the_same_new_series_at_once_give_it_one_id_and_count_each_interval_once()
+    {
+        await using var other = await PipelineStores.OpenAsync(new StoreLocation(StoreKind.Postgres, connectionString), NewYork, CancellationToken.None);
+
+        // A rebalance can hand one meter's rows to two consumers: each numbers the series it has not seen in its batch.
+        await Task.WhenAll(ApplyInBatchesAsync(store), ApplyInBatchesAsync(other));
+
+        Assert.Equal(1, Assert.Single(await QueryAsync("SELECT count(*) FROM interval_series", row => row.GetInt64(0))));
+        Assert.Equal(ThirteenMonths, await store.ReadIntervalsAsync(CancellationToken.None).ToListAsync());
+        Assert.Equal(ThirteenMonths.Count, (await store.ReadDayCountsAsync(null, null, CancellationToken.None).ToListAsync()).Sum(day => day.Received));
+
+        static Task ApplyInBatchesAsync(IPipelineStore consumer) => Task.Run(async () =>
+        {
+            foreach (var batch in ThirteenMonths.Chunk(25))
+            {
+                await consumer.ApplyIntervalsAsync(Batch(batch), CancellationToken.None);
+            }
+        });
+    }
+
+    [Fact]
+    public async Task A_store_of_version_7_keeps_its_intervals_with_each_series_numbered_once_and_its_detached_months()
+    {
+        var location = new StoreLocation(StoreKind.Postgres, await postgres.CreateDatabaseAsync(nameof(PostgresPartitionTests) + "_v7"));
+        var rows = ThirteenMonths.Take(100).Concat(ThirteenMonths.Take(70).Select(row => row with { ServiceQuantityIdentifier = "GENERATED" })).ToList();
+        await using (var connection = new NpgsqlConnection(location.Target))
+        {
+            await connection.OpenAsync();
+            await SchemaMigrator.MigrateAsync(
+                connection, PostgresSchema.Dialect, [.. PostgresSchema.Migrations.Where(migration => migration.Version <= 7)], CancellationToken.None);
+            await connection.ExecuteAsync(null, $"INSERT INTO source_files (name) VALUES ('{File}')", CancellationToken.None);
+            await using (var months = connection.Command(null, "SELECT ensure_interval_partitions(@instants)")
+                .With("@instants", rows.Select(row => row.IntervalEndUtc).ToArray()))
+            {
+                await months.ExecuteNonQueryAsync();
+            }
+
+            foreach (var row in rows)
+            {
+                // Version 7's columns: the series as text, the file by id.
+                await using var insert = connection.Command(null, """
+                    INSERT INTO intervals (interval_end_utc, seq_file_timestamp, seq_line, interval_minutes, seq_generation, seq_file_id,
+                        service_point_id, service_quantity_identifier, units, usage_value, is_estimate, service_type)
+                    VALUES (@end, @timestamp, @line, @minutes, 1, 1, @point, @quantity, @units, @value, @estimate, @type)
+                    """)
+                    .With("@end", row.IntervalEndUtc).With("@timestamp", row.Sequence.FileTimestamp).With("@line", row.Sequence.Line)
+                    .With("@minutes", row.IntervalMinutes).With("@point", row.ServicePointId).With("@quantity", row.ServiceQuantityIdentifier)
+                    .With("@units", row.Units).With("@value", row.UsageValue).With("@estimate", row.IsEstimate.ToString()).With("@type", row.ServiceType);
+                await insert.ExecuteNonQueryAsync();
+            }
+
+            await connection.ExecuteAsync(null, "ALTER TABLE intervals DETACH PARTITION intervals_2025_01", CancellationToken.None);
+            await connection.ExecuteAsync(null, "ALTER TABLE intervals_2025_01 RENAME TO intervals_archive_2025_01", CancellationToken.None);
+        }
+
+        await using var migrated = await PipelineStores.OpenAsync(location, NewYork, CancellationToken.None);
+
+        var attached = rows.Where(row => row.IntervalEndUtc.Month != 1 || row.IntervalEndUtc.Year != 2025).ToList();
+        Assert.Equal(
+            attached.OrderBy(row => row.ServiceQuantityIdentifier, StringComparer.Ordinal).ThenBy(row => row.IntervalEndUtc),
+            await migrated.ReadIntervalsAsync(CancellationToken.None).ToListAsync());
+        await using var check = new NpgsqlConnection(location.Target);
+        await check.OpenAsync();
+        async Task<List<string>> NamesAsync(string sql)
+        {
+            await using var command = new NpgsqlCommand(sql, check);
+            await using var reader = await command.ExecuteReaderAsync();
+            var names = new List<string>();
+            while (await reader.ReadAsync())
+            {
+                names.Add(reader.GetString(0));
+            }
+
+            return names;
+        }
+
+        Assert.Equal(["CONSUMED", "GENERATED"], await NamesAsync("SELECT service_quantity_identifier FROM interval_series ORDER BY 1"));
+        Assert.Equal(
+            ["intervals_2025_02", "intervals_2025_03", "intervals_2025_04"],
+            await NamesAsync("SELECT c.relname::text FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid WHERE h.inhparent = 'intervals'::regclass ORDER BY 1"));
+        // The detached month keeps its rows in version 7's layout; nothing of the old table is left.
+        Assert.Equal(["intervals_archive_2025_01"], await NamesAsync("SELECT relname::text FROM pg_class WHERE relname LIKE 'intervals%' AND relkind = 'r' AND relispartition = false"));
+        Assert.Equal(["service_point_id"], await NamesAsync("SELECT column_name::text FROM information_schema.columns WHERE table_name = 'intervals_archive_2025_01' AND column_name = 'service_point_id'"));
+        Assert.Empty(await NamesAsync("SELECT relname::text FROM pg_class WHERE relname LIKE '%\\_v7%'"));
+        // Rows stored without counters (written here by SQL) are counted once when the store opens, through the series ids.
+        Assert.Equal(attached.Count, (await migrated.ReadDayCountsAsync(null, null, CancellationToken.None).ToListAsync()).Sum(day => day.Received));
+        await migrated.ApplyIntervalsAsync(Batch([ThirteenMonths[100]]), CancellationToken.None);
+        Assert.Equal(attached.Count + 1, (await migrated.ReadIntervalsAsync(CancellationToken.None).ToListAsync()).Count);
     }
 
     private static List<(string Relation, long Loops)> ScannedRelations(JsonElement node)

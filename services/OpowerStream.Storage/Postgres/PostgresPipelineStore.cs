@@ -66,24 +66,20 @@ internal sealed class PostgresPipelineStore : RelationalPipelineStore
     }
 
     /// <summary>
-    /// Like SQLite: the rows staged (<see cref="StageAsync"/>, each file as its id) and counted as a first load counts
-    /// them, every one a new key, and written by an insert that ignores conflicts, which on a first load costs what
-    /// the upsert costs and says how many it inserted. Only when that is fewer than staged does
+    /// Like SQLite: the rows staged (<see cref="StageAsync"/>, each series and file as its id) and counted as a first
+    /// load counts them, every one a new key, and written by an insert that ignores conflicts, which on a first load
+    /// costs what the upsert costs and says how many it inserted. Only when that is fewer than staged does
     /// <see cref="PostgresIntervalSql.KeysStoredBeforeSql"/> upsert the rest and stream back what corrects the count.
     /// </summary>
     protected override async Task WriteCountedIntervalsAsync(
         DbConnection connection, DbTransaction transaction, IReadOnlyCollection<IntervalRead> rows, CancellationToken ct)
     {
-        var table = Tables.Intervals;
         await AttachMonthsAsync(connection, transaction, rows, ct).ConfigureAwait(false);
         await NumberNewFilesAsync(rows, ct).ConfigureAwait(false);
-        var staging = await StageAsync(connection, transaction, table, rows, ct,
-            (PostgresIntervalSql.StoredColumnList, row =>
-            {
-                var values = table.ToValues(row);
-                values[PostgresIntervalSql.FileIndex] = fileIds[row.Sequence.SourceFile];
-                return values;
-            })).ConfigureAwait(false);
+        var seriesIds = await NumberSeriesAsync(connection, transaction, rows, ct).ConfigureAwait(false);
+        var staging = await StageAsync(connection, transaction, Tables.Intervals, rows, ct,
+            (PostgresIntervalSql.StoredColumnList, row => PostgresIntervalSql.StoredValues(
+                row, seriesIds[SeriesOf(row)], fileIds[row.Sequence.SourceFile]))).ConfigureAwait(false);
         var deltas = new CompletenessDeltas(UtilityTimeZone);
         foreach (var row in rows)
         {
@@ -92,13 +88,14 @@ internal sealed class PostgresPipelineStore : RelationalPipelineStore
 
         int inserted;
         await using (var insertNew = connection.Command(transaction, PostgresIntervalSql.InsertSql(
-            $"SELECT {PostgresIntervalSql.StoredColumnList} FROM {staging} ORDER BY {table.KeyList}", newKeysOnly: true)))
+            $"SELECT {PostgresIntervalSql.StoredColumnList} FROM {staging} ORDER BY {PostgresIntervalSql.StoredKeyList}", newKeysOnly: true)))
         {
             inserted = await insertNew.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
 
         if (inserted < rows.Count)
         {
+            var seriesById = seriesIds.ToDictionary(pair => pair.Value, pair => pair.Key);
             await using var upsert = connection.Command(transaction, PostgresIntervalSql.KeysStoredBeforeSql(staging));
             var reader = await upsert.ExecuteReaderAsync(ct).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
@@ -106,18 +103,47 @@ internal sealed class PostgresPipelineStore : RelationalPipelineStore
                 while (await reader.ReadAsync(ct).ConfigureAwait(false))
                 {
                     var assumed = new AppliedInterval(
-                        new IntervalSeries(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3)),
-                        reader.GetFieldValue<DateTime>(4), reader.GetBoolean(5), Inserted: true, WasEstimate: false);
+                        seriesById[reader.GetInt32(0)], reader.GetFieldValue<DateTime>(1), reader.GetBoolean(2), Inserted: true, WasEstimate: false);
                     deltas.Withdraw(assumed);
-                    if (reader.GetBoolean(6))
+                    if (reader.GetBoolean(3))
                     {
-                        deltas.Add(assumed with { Inserted = false, WasEstimate = reader.GetBoolean(7) });
+                        deltas.Add(assumed with { Inserted = false, WasEstimate = reader.GetBoolean(4) });
                     }
                 }
             }
         }
 
         await AddDayCountsAsync(connection, transaction, deltas.ToList(), ct).ConfigureAwait(false);
+    }
+
+    private static IntervalSeries SeriesOf(IntervalRead row) =>
+        new(row.ServicePointId, row.ServiceQuantityIdentifier, row.Units, row.IntervalMinutes);
+
+    /// <summary>
+    /// The ids in <c>interval_series</c> of the rows' series (schema version 8), numbering those seen for the first
+    /// time. Looked up per batch rather than remembered: a utility has millions of series, and a batch only a few.
+    /// </summary>
+    private static async Task<Dictionary<IntervalSeries, int>> NumberSeriesAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyCollection<IntervalRead> rows, CancellationToken ct)
+    {
+        var series = rows.Select(SeriesOf).Distinct().ToList();
+        await using (var number = connection.Command(transaction, PostgresIntervalSql.NumberSeriesSql).WithSeries(series))
+        {
+            await number.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        var ids = new Dictionary<IntervalSeries, int>(series.Count);
+        await using var select = connection.Command(transaction, PostgresIntervalSql.SeriesIdsSql).WithSeries(series);
+        var reader = await select.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                ids[new IntervalSeries(reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4))] = reader.GetInt32(0);
+            }
+        }
+
+        return ids;
     }
 
     /// <summary>
@@ -191,7 +217,6 @@ internal sealed class PostgresPipelineStore : RelationalPipelineStore
             await create.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
 
-        var columns = table.Columns;
         var import = await npgsql.BeginBinaryImportAsync($"COPY {staging} ({stored?.ColumnList ?? table.ColumnList}) FROM STDIN (FORMAT BINARY)", ct)
             .ConfigureAwait(false);
         await using (import.ConfigureAwait(false))
@@ -202,7 +227,7 @@ internal sealed class PostgresPipelineStore : RelationalPipelineStore
                 var values = stored is { } mapped ? mapped.Values(row) : table.ToValues(row);
                 for (var index = 0; index < values.Length; index++)
                 {
-                    Write(import, values[index], columns[index].Type);
+                    Write(import, values[index], table.Name);
                 }
             }
 
@@ -212,7 +237,7 @@ internal sealed class PostgresPipelineStore : RelationalPipelineStore
         return staging;
     }
 
-    private static void Write(NpgsqlBinaryImporter import, object? value, ColumnType type)
+    private static void Write(NpgsqlBinaryImporter import, object? value, string tableName)
     {
         switch (value)
         {
@@ -235,7 +260,7 @@ internal sealed class PostgresPipelineStore : RelationalPipelineStore
                 import.Write(UtcTime.Normalize(instant), NpgsqlDbType.TimestampTz);
                 break;
             default:
-                throw new ArgumentException($"No PostgreSQL binding for a {value.GetType().Name} in a {type} column.", nameof(value));
+                throw new ArgumentException($"No PostgreSQL binding for a {value.GetType().Name} in table {tableName}.", nameof(value));
         }
     }
 

@@ -237,5 +237,53 @@ internal static class PostgresSchema
             FROM intervals_unpartitioned i JOIN source_files f ON f.name = i.seq_source_file;
             DROP TABLE intervals_unpartitioned;
             """),
+        new(8, "intervals name their series (service point, quantity, units, length) by a 4-byte id into interval_series: a key of the id and the instant", """
+            -- The version-7 table and its months move aside under other names (the new months take theirs), then are dropped.
+            ALTER TABLE intervals RENAME TO intervals_v7;
+            ALTER TABLE intervals_v7 RENAME CONSTRAINT intervals_pkey TO intervals_v7_pkey;
+            DO $rename$
+            DECLARE
+                month_table regclass;
+            BEGIN
+                FOR month_table IN SELECT inhrelid::regclass FROM pg_inherits WHERE inhparent = 'intervals_v7'::regclass LOOP
+                    EXECUTE format('ALTER TABLE %s RENAME TO %I', month_table, month_table::text || '_v7');
+                END LOOP;
+            END
+            $rename$;
+
+            -- A series, once numbered, is never removed; ids follow arrival order and are never compared for order.
+            CREATE TABLE interval_series (
+                id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                service_point_id text COLLATE "C" NOT NULL,
+                service_quantity_identifier text COLLATE "C" NOT NULL,
+                units text COLLATE "C" NOT NULL,
+                interval_minutes integer NOT NULL,
+                UNIQUE (service_point_id, service_quantity_identifier, units, interval_minutes)
+            );
+
+            -- Eight-byte columns first, then four-byte ones, then the variable-length ones: no alignment padding.
+            CREATE TABLE intervals (
+                interval_end_utc timestamptz NOT NULL,
+                seq_file_timestamp bigint NOT NULL,
+                seq_line bigint NOT NULL,
+                series_id integer NOT NULL,
+                seq_generation integer NOT NULL DEFAULT 1,
+                seq_file_id integer NOT NULL,
+                usage_value numeric(18,6) NOT NULL,
+                is_estimate text NOT NULL,
+                service_type text,
+                PRIMARY KEY (series_id, interval_end_utc)
+            ) PARTITION BY RANGE (interval_end_utc);
+
+            SELECT ensure_interval_partitions(ARRAY(
+                SELECT DISTINCT date_trunc('month', interval_end_utc AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' FROM intervals_v7));
+            INSERT INTO interval_series (service_point_id, service_quantity_identifier, units, interval_minutes)
+            SELECT DISTINCT service_point_id, service_quantity_identifier, units, interval_minutes FROM intervals_v7 ORDER BY 1, 2, 3, 4;
+            INSERT INTO intervals (
+                interval_end_utc, seq_file_timestamp, seq_line, series_id, seq_generation, seq_file_id, usage_value, is_estimate, service_type)
+            SELECT i.interval_end_utc, i.seq_file_timestamp, i.seq_line, s.id, i.seq_generation, i.seq_file_id, i.usage_value, i.is_estimate, i.service_type
+            FROM intervals_v7 i JOIN interval_series s USING (service_point_id, service_quantity_identifier, units, interval_minutes);
+            DROP TABLE intervals_v7;
+            """),
     ];
 }

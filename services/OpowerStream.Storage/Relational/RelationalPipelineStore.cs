@@ -230,19 +230,11 @@ internal abstract class RelationalPipelineStore(IColumnValues columnValues, Time
             }
 
             var counted = new CompletenessDeltas(UtilityTimeZone);
-            await using (var scan = connection.Command(transaction, """
-                SELECT service_point_id, service_quantity_identifier, units, interval_minutes, interval_end_utc, is_estimate FROM intervals
-                """))
+            await using (var scan = connection.Command(transaction, IntervalsSelectSql))
             {
-                var rows = ReadAsync(
-                    scan,
-                    row => new AppliedInterval(
-                        new IntervalSeries(row.Text(0), row.Text(1), row.Text(2), row.Int32(3)), row.Utc(4),
-                        AppliedInterval.IsEstimateFlag(row.Text(5)[0]), Inserted: true, WasEstimate: false),
-                    token);
-                await foreach (var row in rows.ConfigureAwait(false))
+                await foreach (var row in ReadAsync(scan, Tables.Intervals.FromRow, token).ConfigureAwait(false))
                 {
-                    counted.Add(row);
+                    counted.Add(AppliedInterval.Of(row, inserted: true, wasEstimate: false));
                 }
             }
 
