@@ -35,6 +35,7 @@ public sealed class KafkaClientConfigsTests
         Assert.Equal(AutoOffsetReset.Error, config.AutoOffsetReset);
         Assert.Equal(IsolationLevel.ReadCommitted, config.IsolationLevel);
         Assert.Equal(PartitionAssignmentStrategy.CooperativeSticky, config.PartitionAssignmentStrategy);
+        Assert.Equal(20, config.FetchQueueBackoffMs);
     }
 
     [Fact]
