@@ -70,17 +70,20 @@ bench_size() { # rows
   # lineage headers; each rate is the median of its rounds.
   log "extract stage: ${ROUNDS} rounds of ours / ours without headers / plain producer / plain producer + lineage headers, then kcat -P"
   local s trial ours_runs=() bare_runs=() plain_runs=() headers_runs=() ours_extract_rss=0 bare_rss=0 plain_rss=0 headers_rss=0
+  local ours_cpu=() plain_cpu=()
   for trial in $(seq "${ROUNDS}"); do
     start_broker bench "${partitions}" "${dir}/extract-broker.out"
     extract_ours bench "${partitions}" "${file}" "${dir}/ours.out"
     ours_runs+=("$(rate "${n}" "$(awk -v ms="${EXTRACT_MS}" 'BEGIN { print ms / 1000 }')")")
     ours_extract_rss="$(larger "${ours_extract_rss}" "${RSS_MB}")"
+    ours_cpu+=("${CPU_SECONDS}")
     extract_ours bench "${partitions}" "${file}" "${dir}/ours-bare.out" Extractor__LineageHeaders=false
     bare_runs+=("$(rate "${n}" "$(awk -v ms="${EXTRACT_MS}" 'BEGIN { print ms / 1000 }')")")
     bare_rss="$(larger "${bare_rss}" "${RSS_MB}")"
     measure "${dir}/plain.out" "${WORK}/harness/opower-bench" extract-plain "${BROKER}" bench.intervals "${file}"
     plain_runs+=("$(rate "${n}" "$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' "${dir}/plain.out")")")
     plain_rss="$(larger "${plain_rss}" "${RSS_MB}")"
+    plain_cpu+=("${CPU_SECONDS}")
     measure "${dir}/plain-headers.out" "${WORK}/harness/opower-bench" extract-plain-headers "${BROKER}" bench.intervals "${file}"
     headers_runs+=("$(rate "${n}" "$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' "${dir}/plain-headers.out")")")
     headers_rss="$(larger "${headers_rss}" "${RSS_MB}")"
@@ -91,7 +94,7 @@ bench_size() { # rows
   bare="$(median "${bare_runs[@]}")"
   plain="$(median "${plain_runs[@]}")"
   headers="$(median "${headers_runs[@]}")"
-  notes+=("extract rounds, rows/s: ours ${ours_runs[*]}; ours without lineage headers ${bare_runs[*]}; plain producer ${plain_runs[*]}; plain producer + lineage headers ${headers_runs[*]} (medians in the table)")
+  notes+=("extract rounds, rows/s: ours ${ours_runs[*]}; ours without lineage headers ${bare_runs[*]}; plain producer ${plain_runs[*]}; plain producer + lineage headers ${headers_runs[*]} (medians in the table); CPU s of the process: ours ${ours_cpu[*]}, plain producer ${plain_cpu[*]}")
   start_broker bench "${partitions}" "${dir}/extract-broker.out"
   measure "${dir}/kcat.out" kcat -P -b "${BROKER}" -t bench.intervals -K $'\t' -l \
     -X enable.idempotence=true -X acks=all -X compression.codec=lz4 -X linger.ms=10 \
@@ -175,7 +178,7 @@ bench_size() { # rows
       e2e_runs+=("$(rate "${n}" "${SECONDS_TAKEN}")")
       e2e_rss="$(larger "${e2e_rss}" "${RSS_MB}")"
       # Where the time goes: the extractor logs when Kafka acknowledged the file's last row.
-      notes+=("run --once --store ${store}, round ${trial}: ${SECONDS_TAKEN} s wall; the extractor inside it published every row in $(sed -n 's/.* published: [0-9]* rows in \([0-9]*\) ms.*/\1/p' "${dir}/run-${store}.out") ms")
+      notes+=("run --once --store ${store}, round ${trial}: ${SECONDS_TAKEN} s wall, ${CPU_SECONDS} s CPU; the extractor inside it published every row in $(sed -n 's/.* published: [0-9]* rows in \([0-9]*\) ms.*/\1/p' "${dir}/run-${store}.out") ms")
     done
     if [ "${store}" = sqlite ]; then
       add_row "end to end run --once, SQLite" "$(median "${e2e_runs[@]}")" "${e2e_rss}" \
@@ -198,7 +201,7 @@ bench_size() { # rows
       || { log "run --once on the embedded defaults did not apply every row:"; cat "${dir}/run-embedded.out" >&2; exit 1; }
     embedded_runs+=("$(rate "${n}" "${SECONDS_TAKEN}")")
     embedded_rss="$(larger "${embedded_rss}" "${RSS_MB}")"
-    notes+=("run --once on the embedded defaults, round ${trial}: ${SECONDS_TAKEN} s wall; the extractor inside it published every row in $(sed -n 's/.* published: [0-9]* rows in \([0-9]*\) ms.*/\1/p' "${dir}/run-embedded.out") ms")
+    notes+=("run --once on the embedded defaults, round ${trial}: ${SECONDS_TAKEN} s wall, ${CPU_SECONDS} s CPU; the extractor inside it published every row in $(sed -n 's/.* published: [0-9]* rows in \([0-9]*\) ms.*/\1/p' "${dir}/run-embedded.out") ms")
   done
   add_row "embedded defaults run --once, SQLite" "$(median "${embedded_runs[@]}")" "${embedded_rss}" \
     "plain producer, then sqlite3 import" "$(one_after_other "${plain}" "${sqlite_base}")" "$(larger "${plain_rss}" "${sqlite_base_rss}")" 0.6
